@@ -1,0 +1,114 @@
+// Conv1dAlgorithm: the single definition of conv1d from which every target's kernel is scheduled.
+#include "Conv1dAlgorithm.h"
+
+namespace convgen {
+
+using namespace Halide;
+
+namespace {
+
+Expr activate(convgen_activation act, Expr v) {
+    switch (act) {
+    case CONVGEN_ACT_RELU: return max(v, 0.0f);
+    case CONVGEN_ACT_SILU: return v / (1.0f + exp(-v));
+    case CONVGEN_ACT_GELU: return 0.5f * v * (1.0f + erf(v * 0.70710678118654752f));
+    case CONVGEN_ACT_TANH: return tanh(v);
+    case CONVGEN_ACT_SIGMOID: return 1.0f / (1.0f + exp(-v));
+    default: return v;
+    }
+}
+
+// Applies the padding mode along the length axis only (dimension 0 of the logical source).
+Func pad(const Func &source, convgen_padding_mode mode, Expr iw) {
+    Region bounds = {{0, iw}, {Expr(), Expr()}, {Expr(), Expr()}};
+    switch (mode) {
+    case CONVGEN_PAD_REFLECT: return BoundaryConditions::mirror_interior(source, bounds);
+    case CONVGEN_PAD_REPLICATE: return BoundaryConditions::repeat_edge(source, bounds);
+    case CONVGEN_PAD_CIRCULAR: return BoundaryConditions::repeat_image(source, bounds);
+    default: return BoundaryConditions::constant_exterior(source, 0, bounds);
+    }
+}
+
+}  // namespace
+
+Type halideType(convgen_dtype t) {
+    switch (t) {
+    case CONVGEN_F16: return Float(16);
+    case CONVGEN_BF16: return BFloat(16);
+    default: return Float(32);
+    }
+}
+
+Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) {
+    Conv1dFuncs f;
+    f.desc = d;
+    const Type t = halideType(d.dtype);
+    const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
+    const int lenDim = nwc ? 1 : 0, chDim = nwc ? 0 : 1;
+    const int icg = int(d.ic / d.g), ocg = int(d.oc / d.g);
+    Var x = f.x, o = f.o, n = f.n, p("p"), c("c"), k("k"), i("i");
+
+    f.src = ImageParam(t, 3, name + "_src");
+    f.wei = ImageParam(t, 3, name + "_wei");
+    if (d.bias) f.bia = ImageParam(t, 1, name + "_bia");
+
+    // Shapes: everything but batch and length is fixed by the spec.
+    f.iw = f.src.dim(lenDim).extent();
+    f.src.dim(lenDim).set_min(0);
+    f.src.dim(chDim).set_bounds(0, int(d.ic));
+    f.src.dim(2).set_min(0);
+    if (d.iw > 0) f.src.dim(lenDim).set_extent(int(d.iw));
+    if (d.mb > 0) f.src.dim(2).set_extent(int(d.mb));
+    f.wei.dim(0).set_bounds(0, int(d.kw)).dim(1).set_bounds(0, icg).set_stride(int(d.kw));
+    f.wei.dim(2).set_bounds(0, int(d.oc)).set_stride(int(d.kw) * icg);
+    if (d.bias) f.bia.dim(0).set_bounds(0, int(d.oc));
+    // PyTorch's output length, floor((iw + pads - dw*(kw-1) - 1) / sw) + 1 (Halide's / floors).
+    f.ow = (f.iw + int(d.pw_l + d.pw_r - d.dw * (d.kw - 1) - 1)) / int(d.sw) + 1;
+
+    Func source(name + "_source");
+    source(p, c, n) = nwc ? f.src(c, p, n) : f.src(p, c, n);
+    Func padded = pad(source, d.padding_mode, f.iw);
+    f.input = Func(name + "_input");
+    f.input(p, c, n) = cast<float>(padded(p, c, n));
+    f.weights = Func(name + "_weights");
+    f.weights(k, i, o) = cast<float>(f.wei(k, i, o));
+
+    f.r = RDom(0, icg, 0, int(d.kw), name + "_r");
+    Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
+    f.acc = Func(name + "_acc");
+    f.acc(x, o, n) = d.bias ? cast<float>(f.bia(o)) : 0.0f;
+    f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * f.input(x * int(d.sw) + f.r.y * int(d.dw) - int(d.pw_l), channel, n);
+
+    Expr value = cast(t, activate(d.activation, f.acc(x, o, n)));
+    f.dst = Func(name + "_dst");
+    if (nwc) f.dst(o, x, n) = value;
+    else f.dst(x, o, n) = value;
+
+    OutputImageParam out = f.dst.output_buffer();
+    out.dim(lenDim).set_bounds(0, f.ow);
+    out.dim(chDim).set_bounds(0, int(d.oc));
+    out.dim(2).set_bounds(0, f.src.dim(2).extent());
+    return f;
+}
+
+Pipeline Conv1dFuncs::pipeline() const {
+    Pipeline p(dst);
+    const convgen_conv1d_desc &d = desc;
+    p.add_requirement(ow >= 1, "conv1d: input length ", iw, " plus padding (", int(d.pw_l), " + ", int(d.pw_r),
+                      ") is shorter than the dilated kernel (", int(d.dw * (d.kw - 1) + 1), ")");
+    if (d.padding_mode == CONVGEN_PAD_REFLECT)
+        p.add_requirement(int(std::max(d.pw_l, d.pw_r)) < iw, "conv1d: reflect padding must be smaller than length ",
+                          iw);
+    if (d.padding_mode == CONVGEN_PAD_CIRCULAR)
+        p.add_requirement(int(std::max(d.pw_l, d.pw_r)) <= iw, "conv1d: circular padding must not exceed length ",
+                          iw);
+    return p;
+}
+
+std::vector<Argument> Conv1dFuncs::arguments() const {
+    std::vector<Argument> args = {src, wei};
+    if (desc.bias) args.push_back(bia);
+    return args;
+}
+
+}  // namespace convgen

@@ -1,0 +1,36 @@
+// defineConv1d: what a conv1d kernel computes, as Halide Funcs. Names no target, applies no schedule.
+#pragma once
+
+#include "compiler/spec/Conv1dSpec.h"
+
+#include <Halide.h>
+
+#include <vector>
+
+namespace convgen {
+
+struct Conv1dFuncs {
+    convgen_conv1d_desc desc{};
+    Halide::ImageParam src, wei, bia;  // bia is defined only when desc.bias
+    Halide::Var x{"x"}, o{"o"}, n{"n"}; // output position, output channel, batch (logical order)
+    Halide::RDom r;                      // r.x: input channel within the group, r.y: kernel tap
+    Halide::Func input;                  // input(p, c, n): f32 source at padded position p (boundary applied)
+    Halide::Func weights;                // weights(k, i, o): f32 weights
+    Halide::Func acc;                    // acc(x, o, n): bias, then += over r
+    Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)
+    Halide::Expr iw, ow;                 // run-time input and output lengths
+
+    // The pipeline with its run-time requirements (valid length, reflect/circular limits).
+    Halide::Pipeline pipeline() const;
+    // Argument order of every generated entry point: src, wei, [bia,] dst.
+    std::vector<Halide::Argument> arguments() const;
+};
+
+// Builds the Funcs for a spec: PyTorch nn.Conv1d, padding modes computed in the kernel, f32
+// accumulation, bias and activation fused. Buffer shapes are constrained to the spec.
+Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name);
+
+// The Halide element type of a dtype.
+Halide::Type halideType(convgen_dtype t);
+
+}  // namespace convgen

@@ -1,0 +1,136 @@
+// CHeader: plain C entry points over the Halide buffer entry point, with size and pointer checks.
+#include "CHeader.h"
+
+#include "StaticLibrary.h"
+
+#include <sstream>
+
+namespace convgen {
+
+namespace {
+
+const char *elementType(convgen_dtype t) { return t == CONVGEN_F32 ? "float" : "uint16_t"; }
+
+const char *halideTypeInit(convgen_dtype t) {
+    switch (t) {
+    case CONVGEN_F16: return "{halide_type_float, 16, 1}";
+    case CONVGEN_BF16: return "{halide_type_bfloat, 16, 1}";
+    default: return "{halide_type_float, 32, 1}";
+    }
+}
+
+const char *enumName(convgen_padding_mode m) {
+    static const char *names[] = {"CONVGEN_PAD_ZEROS", "CONVGEN_PAD_REFLECT", "CONVGEN_PAD_REPLICATE",
+                                  "CONVGEN_PAD_CIRCULAR"};
+    return names[m];
+}
+const char *enumName(convgen_activation a) {
+    static const char *names[] = {"CONVGEN_ACT_NONE", "CONVGEN_ACT_RELU", "CONVGEN_ACT_SILU",
+                                  "CONVGEN_ACT_GELU", "CONVGEN_ACT_TANH", "CONVGEN_ACT_SIGMOID"};
+    return names[a];
+}
+const char *enumName(convgen_dtype t) {
+    static const char *names[] = {"CONVGEN_F32", "CONVGEN_F16", "CONVGEN_BF16"};
+    return names[t];
+}
+
+void kernelText(std::ostream &h, const KernelPlan &k) {
+    const convgen_conv1d_desc &d = k.spec.desc;
+    const std::string &name = k.spec.name;
+    const std::string buf = bufferEntryName(name);
+    const char *T = elementType(d.dtype);
+    const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
+    const int64_t span = d.dw * (d.kw - 1) + 1;
+    h << "/* ---- " << name << ": " << problemString(d) << " ---- */\n";
+    for (const VariantPlan &v : k.variants)
+        h << "/* schedule for " << v.target.name << ": " << v.schedule.str() << " (" << v.scheduleSource << ") */\n";
+    h << "\n/* Halide entry point: src " << (nwc ? "[mb][iw][ic]" : "[mb][ic][iw]") << ", wei [oc][ic/g][kw]"
+      << (d.bias ? ", bia [oc]" : "") << ", dst " << (nwc ? "[mb][ow][oc]" : "[mb][oc][ow]")
+      << ". Returns 0 or a Halide error code. */\n";
+    h << "int " << buf << "(struct halide_buffer_t *src, struct halide_buffer_t *wei, "
+      << (d.bias ? "struct halide_buffer_t *bia, " : "") << "struct halide_buffer_t *dst);\n\n";
+    h << "/* Output length for an input of `length` (< 1: the input is too short). */\n";
+    h << "static inline int64_t " << name << "_output_length(int64_t length) {\n"
+      << "    int64_t num = length + " << d.pw_l + d.pw_r - span << ";\n"
+      << "    return (num >= 0 ? num / " << d.sw << " : -((-num + " << d.sw - 1 << ") / " << d.sw << ")) + 1;\n}\n\n";
+    h << "/* " << name << ": dst = " << toString(d.activation) << "(conv1d(src, wei)" << (d.bias ? " + bia" : "")
+      << "), dense arrays in the layouts above" << (d.bias ? "" : "; bia is ignored and may be NULL")
+      << ".\n * Returns CONVGEN_OK, CONVGEN_ERROR_NULL_POINTER, CONVGEN_ERROR_BAD_SIZE or CONVGEN_ERROR_KERNEL. */\n";
+    h << "static inline int " << name << "(const " << T << " *src, const " << T << " *wei, const " << T << " *bia, "
+      << T << " *dst, int64_t batch, int64_t length) {\n";
+    h << "    if (!src || !wei || !dst" << (d.bias ? " || !bia" : "") << ") return CONVGEN_ERROR_NULL_POINTER;\n";
+    h << "    if (batch < 1 || length < 1 || batch > INT32_MAX || length > INT32_MAX) return CONVGEN_ERROR_BAD_SIZE;\n";
+    if (d.mb > 0) h << "    if (batch != " << d.mb << ") return CONVGEN_ERROR_BAD_SIZE;\n";
+    if (d.iw > 0) h << "    if (length != " << d.iw << ") return CONVGEN_ERROR_BAD_SIZE;\n";
+    if (d.padding_mode == CONVGEN_PAD_REFLECT)
+        h << "    if (" << std::max(d.pw_l, d.pw_r) << " >= length) return CONVGEN_ERROR_BAD_SIZE;\n";
+    if (d.padding_mode == CONVGEN_PAD_CIRCULAR)
+        h << "    if (" << std::max(d.pw_l, d.pw_r) << " > length) return CONVGEN_ERROR_BAD_SIZE;\n";
+    h << "    const int64_t ow = " << name << "_output_length(length);\n";
+    h << "    if (ow < 1) return CONVGEN_ERROR_BAD_SIZE;\n";
+    h << "    if (batch * " << std::max(d.ic, d.oc) << " * (length > ow ? length : ow) > INT32_MAX) return CONVGEN_ERROR_BAD_SIZE;\n";
+    h << "    const int mb = (int)batch, iw = (int)length, w = (int)ow;\n";
+    h << "    const struct halide_type_t type = " << halideTypeInit(d.dtype) << ";\n";
+    auto dims = [&](const char *var, const std::string &inner, const std::string &middle, const std::string &outer) {
+        h << "    struct halide_dimension_t " << var << "[3] = {{0, " << inner << ", 1, 0}, {0, " << middle << ", "
+          << inner << ", 0}, {0, " << outer << ", (" << inner << ") * (" << middle << "), 0}};\n";
+    };
+    const std::string ic = std::to_string(d.ic), oc = std::to_string(d.oc);
+    if (nwc) {
+        dims("sd", ic, "iw", "mb");
+        dims("dd", oc, "w", "mb");
+    } else {
+        dims("sd", "iw", ic, "mb");
+        dims("dd", "w", oc, "mb");
+    }
+    dims("wd", std::to_string(d.kw), std::to_string(d.ic / d.g), oc);
+    h << "    struct halide_dimension_t bd[1] = {{0, " << d.oc << ", 1, 0}};\n";
+    h << "    struct halide_buffer_t s, wt, b, o;\n"
+      << "    memset(&s, 0, sizeof s); memset(&wt, 0, sizeof wt); memset(&b, 0, sizeof b); memset(&o, 0, sizeof o);\n"
+      << "    s.host = (uint8_t *)src; s.type = type; s.dimensions = 3; s.dim = sd;\n"
+      << "    wt.host = (uint8_t *)wei; wt.type = type; wt.dimensions = 3; wt.dim = wd;\n"
+      << "    b.host = (uint8_t *)bia; b.type = type; b.dimensions = 1; b.dim = bd;\n"
+      << "    o.host = (uint8_t *)dst; o.type = type; o.dimensions = 3; o.dim = dd;\n"
+      << "    (void)b; (void)bd;\n";
+    h << "    return " << buf << "(&s, &wt, " << (d.bias ? "&b, " : "") << "&o) == 0 ? CONVGEN_OK : CONVGEN_ERROR_KERNEL;\n}\n\n";
+    h << "static inline int " << name << "_erased(const void *src, const void *wei, const void *bia, void *dst, "
+      << "int64_t batch, int64_t length) {\n"
+      << "    return " << name << "((const " << T << " *)src, (const " << T << " *)wei, (const " << T << " *)bia, ("
+      << T << " *)dst, batch, length);\n}\n\n";
+    h << "/* The kernel as a registry record (convgen/registry.h). */\n";
+    h << "static inline const convgen_kernel *" << name << "_kernel(void) {\n"
+      << "    static const convgen_kernel k = {\"" << name << "\", \"" << problemString(d) << "\",\n"
+      << "        {" << d.ic << ", " << d.oc << ", " << d.kw << ", " << d.sw << ", " << d.dw << ", " << d.pw_l << ", "
+      << d.pw_r << ", " << d.g << ", " << d.mb << ", " << d.iw << ", " << enumName(d.padding_mode) << ", "
+      << enumName(d.activation) << ", " << (nwc ? "CONVGEN_LAYOUT_NWC" : "CONVGEN_LAYOUT_NCW") << ", "
+      << enumName(d.dtype) << ", " << d.bias << "},\n"
+      << "        " << name << "_erased};\n    return &k;\n}\n\n";
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> supportHeaders() {
+    return {
+#include "EmbeddedHeaders.inc"
+    };
+}
+
+std::string cHeaderText(const std::vector<KernelPlan> &kernels, const std::string &stem, const std::string &banner) {
+    std::string guard = "CONVGEN_GENERATED_" + stem + "_H";
+    for (char &c : guard) c = std::isalnum((unsigned char)c) ? char(std::toupper((unsigned char)c)) : '_';
+    std::ostringstream h;
+    h << banner << "#ifndef " << guard << "\n#define " << guard << "\n\n"
+      << "#include <stdint.h>\n#include <string.h>\n\n"
+      << "#include \"HalideRuntime.h\"\n#include \"convgen/conv1d.h\"\n#include \"convgen/status.h\"\n\n"
+      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+    for (const KernelPlan &k : kernels) kernelText(h, k);
+    std::string macro = "CONVGEN_KERNELS_" + stem;
+    for (char &c : macro) c = std::isalnum((unsigned char)c) ? char(std::toupper((unsigned char)c)) : '_';
+    h << "/* X-macro over the kernels of this file: " << macro << "(X) expands X(name) for each. */\n#define " << macro
+      << "(X)";
+    for (const KernelPlan &k : kernels) h << " X(" << k.spec.name << ")";
+    h << "\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
+    return h.str();
+}
+
+}  // namespace convgen

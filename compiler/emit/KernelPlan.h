@@ -1,0 +1,23 @@
+// KernelPlan: one kernel with the schedule chosen for each target variant, ready to emit.
+#pragma once
+
+#include "compiler/schedule/ScheduleParams.h"
+#include "compiler/spec/Conv1dSpec.h"
+#include "compiler/target/Targets.h"
+
+#include <vector>
+
+namespace convgen {
+
+struct VariantPlan {
+    TargetVariant target;
+    ScheduleParams schedule;
+    std::string scheduleSource = "default";  // where the schedule came from (default rule, tuning db)
+};
+
+struct KernelPlan {
+    Conv1dSpec spec;
+    std::vector<VariantPlan> variants;  // best first; the last always runs
+};
+
+}  // namespace convgen

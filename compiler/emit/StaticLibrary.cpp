@@ -1,0 +1,139 @@
+// StaticLibrary: Halide multitarget compilation per kernel, merged into one deterministic archive.
+#include "StaticLibrary.h"
+
+#include "compiler/algorithm/Conv1dAlgorithm.h"
+#include "compiler/schedule/CpuSchedules.h"
+#include "compiler/target/HalideDiagnostics.h"
+
+#include <llvm/Object/Archive.h>
+#include <llvm/Object/ArchiveWriter.h>
+#include <llvm/Support/Error.h>
+#include <llvm/Support/MemoryBuffer.h>
+#include <llvm/Support/FileSystem.h>
+#include <llvm/Support/Path.h>
+
+#include <deque>
+
+namespace convgen {
+
+namespace {
+
+std::string scratch(const std::string &dir, const std::string &file) {
+    llvm::SmallString<256> p(dir);
+    llvm::sys::path::append(p, file);
+    return std::string(p.str());
+}
+
+Halide::Module compileVariant(const KernelPlan &k, const VariantPlan &v, const std::string &fnName,
+                              const Halide::Target &target) {
+    Conv1dFuncs f = defineConv1d(k.spec.desc, k.spec.name);
+    std::string error;
+    if (!applySchedule(f, v.schedule, &error)) throw std::runtime_error(k.spec.name + ": " + error);
+    return f.pipeline().compile_to_module(f.arguments(), fnName, target);
+}
+
+// Objects of one kernel's archive, renamed `<kernel>_<i>.o` so member names are stable.
+bool collectMembers(const std::string &archivePath, const std::string &kernel,
+                    std::vector<std::unique_ptr<llvm::MemoryBuffer>> &keep, std::deque<std::string> &names,
+                    std::vector<llvm::NewArchiveMember> &members, std::string *error) {
+    auto buffer = llvm::MemoryBuffer::getFile(archivePath, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+    if (!buffer) {
+        *error = "cannot read " + archivePath + ": " + buffer.getError().message();
+        return false;
+    }
+    auto archive = llvm::object::Archive::create((*buffer)->getMemBufferRef());
+    if (!archive) {
+        *error = "cannot open archive " + archivePath + ": " + llvm::toString(archive.takeError());
+        return false;
+    }
+    llvm::Error err = llvm::Error::success();
+    int i = 0;
+    for (const llvm::object::Archive::Child &child : (*archive)->children(err)) {
+        auto member = llvm::NewArchiveMember::getOldMember(child, /*Deterministic=*/true);
+        if (!member) {
+            *error = llvm::toString(member.takeError());
+            return false;
+        }
+        keep.push_back(llvm::MemoryBuffer::getMemBufferCopy(member->Buf->getBuffer()));
+        llvm::NewArchiveMember copy(keep.back()->getMemBufferRef());
+        names.push_back(kernel + "_" + std::to_string(i++) + ".o");
+        copy.MemberName = names.back();
+        members.push_back(std::move(copy));
+    }
+    if (err) {
+        *error = llvm::toString(std::move(err));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+std::string bufferEntryName(const std::string &kernel) { return kernel + "_buf"; }
+
+bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::string &libraryPath,
+                        const std::string &scratchDir, std::string *error) {
+    std::vector<std::unique_ptr<llvm::MemoryBuffer>> keep;
+    std::vector<llvm::NewArchiveMember> members;
+    std::deque<std::string> names;  // owns member names for the writer
+    Halide::Target baseline;
+    if (std::error_code ec = llvm::sys::fs::create_directories(scratchDir)) {
+        *error = "cannot create " + scratchDir + ": " + ec.message();
+        return false;
+    }
+    installHalideDiagnostics();
+    try {
+        for (const KernelPlan &k : kernels) {
+            std::vector<Halide::Target> targets;
+            std::vector<std::string> suffixes;
+            for (const VariantPlan &v : k.variants) {
+                targets.push_back(v.target.halide.with_feature(Halide::Target::NoRuntime));
+                std::string suffix = v.target.name;
+                for (char &c : suffix)
+                    if (c == '-') c = '_';
+                suffixes.push_back(suffix);
+            }
+            baseline = k.variants.back().target.halide;
+            const std::string archive = scratch(scratchDir, k.spec.name + ".a");
+            Halide::compile_multitarget(
+                bufferEntryName(k.spec.name), {{Halide::OutputFileType::static_library, archive}}, targets, suffixes,
+                [&](const std::string &fnName, const Halide::Target &target) {
+                    // Halide names each variant's function <entry>-<suffix> (just <entry> when alone).
+                    const std::string entry = bufferEntryName(k.spec.name);
+                    for (size_t i = 0; i < k.variants.size(); ++i) {
+                        if (fnName == entry + "-" + suffixes[i] || fnName == entry + "_" + suffixes[i])
+                            return compileVariant(k, k.variants[i], fnName, target);
+                    }
+                    if (k.variants.size() == 1) return compileVariant(k, k.variants[0], fnName, target);
+                    throw std::runtime_error("unexpected variant function name " + fnName);
+                });
+            if (!collectMembers(archive, k.spec.name, keep, names, members, error)) return false;
+        }
+        const std::string runtime = scratch(scratchDir, "halide_runtime.o");
+        Halide::compile_standalone_runtime(runtime, baseline);
+        auto buffer = llvm::MemoryBuffer::getFile(runtime, false, false);
+        if (!buffer) {
+            *error = "cannot read the Halide runtime object: " + buffer.getError().message();
+            return false;
+        }
+        keep.push_back(std::move(*buffer));
+        llvm::NewArchiveMember rt(keep.back()->getMemBufferRef());
+        rt.MemberName = "halide_runtime.o";
+        members.push_back(std::move(rt));
+    } catch (const Halide::Error &e) {
+        *error = std::string("Halide: ") + e.what();
+        return false;
+    } catch (const std::exception &e) {
+        *error = e.what();
+        return false;
+    }
+    llvm::Error err = llvm::writeArchive(libraryPath, members, llvm::SymtabWritingMode::NormalSymtab,
+                                         llvm::object::Archive::K_GNU, /*Deterministic=*/true, /*Thin=*/false);
+    if (err) {
+        *error = "cannot write " + libraryPath + ": " + llvm::toString(std::move(err));
+        return false;
+    }
+    return true;
+}
+
+}  // namespace convgen

@@ -1,0 +1,33 @@
+// CpuSchedules: the ordered candidate schedules for CPU targets, each accepting a spec or saying why not.
+#pragma once
+
+#include "ScheduleParams.h"
+#include "compiler/algorithm/Conv1dAlgorithm.h"
+#include "compiler/target/Targets.h"
+
+#include <string>
+#include <vector>
+
+namespace convgen {
+
+struct ScheduleCandidate {
+    std::string name;
+    // Empty when the candidate can schedule d on this target, else "unimplemented: <reason>".
+    std::string (*refuses)(const convgen_conv1d_desc &d);
+    // The default parameters for d on the target (the measured rule).
+    ScheduleParams (*defaults)(const convgen_conv1d_desc &d, const TargetVariant &t);
+    // Applies the schedule; never changes what is computed.
+    void (*apply)(Conv1dFuncs &f, const ScheduleParams &p);
+};
+
+// Candidates in order of preference; the last accepts every spec.
+const std::vector<ScheduleCandidate> &cpuCandidates();
+
+// The first candidate that accepts d, with its default parameters. Reasons of the refusing ones
+// are appended to `why` when it is not null (for --verbose).
+ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant &t, std::vector<std::string> *why);
+
+// Applies p (p.candidate names the family). Returns false for an unknown or refusing candidate.
+bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error);
+
+}  // namespace convgen

@@ -1,0 +1,60 @@
+/* The conv1d problem descriptor shared by the compiler, the runtime and generated code. */
+#ifndef CONVGEN_CONV1D_H
+#define CONVGEN_CONV1D_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum { CONVGEN_PAD_ZEROS = 0, CONVGEN_PAD_REFLECT, CONVGEN_PAD_REPLICATE, CONVGEN_PAD_CIRCULAR } convgen_padding_mode;
+typedef enum { CONVGEN_ACT_NONE = 0, CONVGEN_ACT_RELU, CONVGEN_ACT_SILU, CONVGEN_ACT_GELU, CONVGEN_ACT_TANH, CONVGEN_ACT_SIGMOID } convgen_activation;
+typedef enum { CONVGEN_LAYOUT_NCW = 0, CONVGEN_LAYOUT_NWC } convgen_layout;
+typedef enum { CONVGEN_F32 = 0, CONVGEN_F16, CONVGEN_BF16 } convgen_dtype;
+
+/* PyTorch nn.Conv1d semantics. src is [mb, ic, iw] (ncw) or [mb, iw, ic] (nwc); wei is always
+ * [oc, ic/g, kw]; bia is [oc]; dst is [mb, oc, ow] or [mb, ow, oc]. */
+typedef struct {
+    int64_t ic, oc, kw;
+    int64_t sw, dw;          /* stride, dilation (PyTorch's: 1 means dense) */
+    int64_t pw_l, pw_r;      /* padding on the left and right of the length axis */
+    int64_t g;               /* groups */
+    int64_t mb, iw;          /* fixed batch / input length; 0 means given at run time */
+    convgen_padding_mode padding_mode;
+    convgen_activation activation;
+    convgen_layout layout;
+    convgen_dtype dtype;
+    int bias;                /* non-zero: add bia[oc] before the activation */
+} convgen_conv1d_desc;
+
+/* Type-erased entry point of a generated kernel: element pointers of the kernel's dtype. */
+typedef int (*convgen_kernel_fn)(const void *src, const void *wei, const void *bia, void *dst, int64_t mb, int64_t iw);
+
+/* A generated kernel as the registry and tests see it. */
+typedef struct {
+    const char *name;
+    const char *problem;      /* canonical problem string, e.g. f32_mb1ic80oc512iw3000kw3sw1pw1dw1g1 */
+    convgen_conv1d_desc desc;
+    convgen_kernel_fn fn;
+} convgen_kernel;
+
+/* Output length for input length iw: floor((iw + pw_l + pw_r - dw*(kw-1) - 1) / sw) + 1.
+ * Returns a value < 1 when the padded input is shorter than the dilated kernel. */
+int64_t convgen_conv1d_output_length(const convgen_conv1d_desc *d, int64_t iw);
+
+/* CONVGEN_OK when (mb, iw) is a valid call of a kernel with descriptor d (fixed sizes match,
+ * output length >= 1, reflect padding < iw, circular padding <= iw); else CONVGEN_ERROR_BAD_SIZE
+ * with a message written to msg (if msg != NULL and msg_size > 0). */
+int convgen_conv1d_check_sizes(const convgen_conv1d_desc *d, int64_t mb, int64_t iw, char *msg, int msg_size);
+
+/* Smallest input length that check_sizes accepts. */
+int64_t convgen_conv1d_min_length(const convgen_conv1d_desc *d);
+
+/* Bytes per element of a dtype (4 or 2). */
+int convgen_dtype_size(convgen_dtype t);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,172 @@
+// Generated kernels (JIT-compiled with the schedules `generate` emits) against the reference: every
+// spec in specs/ on every target, and a seeded randomized sweep of the parameter space through every
+// schedule candidate that accepts each problem.
+#include "compiler/jit/JitKernel.h"
+#include "compiler/schedule/CpuSchedules.h"
+#include "compiler/spec/SpecParser.h"
+#include "compiler/verify/KernelCheck.h"
+
+#include <gtest/gtest.h>
+
+#include <dirent.h>
+
+#include <algorithm>
+
+using namespace convgen;
+
+namespace {
+
+// Checks one kernel build at every size checkSizes picks, with random and integer fills.
+void expectMatchesReference(const convgen_conv1d_desc &d, const std::string &name, const TargetVariant &t,
+                            const ScheduleParams *params) {
+    std::string error;
+    auto k = JitKernel::build(d, name, t, params, &error);
+    ASSERT_TRUE(k) << problemString(d) << " on " << t.name << ": " << error;
+    const ScheduleParams &p = k->schedule();
+    const int tile = d.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock;
+    for (auto [mb, iw] : checkSizes(d, tile)) {
+        for (Fill fill : {Fill::Random, Fill::Integer}) {
+            CheckCase c = makeCase(d, mb, iw, fill, 7);
+            CheckResult r = checkCase(d, c, [&](const void *s, const void *w, const void *b, void *o, int64_t n,
+                                                int64_t l, std::string *e) { return k->run(s, w, b, o, n, l, e); });
+            ASSERT_TRUE(r.pass) << name << " " << problemString(d) << " on " << t.name << " with " << p.str() << ": "
+                                << r.failure;
+        }
+    }
+}
+
+std::vector<std::string> specFiles() {
+    std::vector<std::string> files;
+    const std::string dir = CONVGEN_SOURCE_DIR "/specs";
+    if (DIR *d = opendir(dir.c_str())) {
+        while (dirent *e = readdir(d)) {
+            std::string n = e->d_name;
+            if (n.size() > 5 && n.substr(n.size() - 5) == ".yaml") files.push_back(n);
+        }
+        closedir(d);
+    }
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+}  // namespace
+
+class SpecsOnTarget : public ::testing::TestWithParam<std::tuple<std::string, std::string>> {};
+
+TEST_P(SpecsOnTarget, EveryKernelMatchesReference) {
+    const auto &[file, targetName] = GetParam();
+    TargetVariant t = *variantNamed(targetName);
+    if (!t.runsHere) GTEST_SKIP() << "this CPU cannot run " << targetName << " code";
+    ParsedSpecs parsed = parseSpecFile(CONVGEN_SOURCE_DIR "/specs/" + file);
+    ASSERT_TRUE(parsed.ok()) << parsed.errors[0].str();
+    for (const Conv1dSpec &s : parsed.kernels) expectMatchesReference(s.desc, s.name, t, nullptr);
+}
+
+INSTANTIATE_TEST_SUITE_P(Specs, SpecsOnTarget,
+                         ::testing::Combine(::testing::ValuesIn(specFiles()), ::testing::ValuesIn(targetNames())),
+                         [](const auto &info) {
+                             std::string n = std::get<0>(info.param) + "_" + std::get<1>(info.param);
+                             for (char &c : n)
+                                 if (!isalnum((unsigned char)c)) c = '_';
+                             return n;
+                         });
+
+TEST(SpecsOnTarget, SpecsDirectoryIsNotEmpty) { EXPECT_GE(specFiles().size(), 6u); }
+
+namespace {
+
+struct Rng {
+    uint64_t s;
+    int operator()(int n) {  // uniform in [0, n)
+        s = s * 6364136223846793005ull + 1442695040888963407ull;
+        return int((s >> 33) % uint64_t(n));
+    }
+};
+
+// A random valid problem. Channel counts straddle the register tiles (4 channels, 8/4 lanes).
+convgen_conv1d_desc randomProblem(Rng &rng) {
+    convgen_conv1d_desc d{};
+    const int channels[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 24};
+    const int g = std::vector<int>{1, 1, 1, 2, 3, 4}[size_t(rng(6))];
+    d.g = g;
+    d.ic = g * channels[rng(8)];
+    d.oc = g * channels[rng(12)];
+    if (rng(4) == 0) d.ic = d.oc = g * channels[rng(12)], d.g = d.ic;  // depthwise, sometimes multiplier 1
+    d.kw = 1 + rng(7);
+    d.sw = 1 + rng(3);
+    d.dw = 1 + rng(3);
+    d.pw_l = rng(d.kw + 3);  // padding can exceed the kernel
+    d.pw_r = rng(4) == 0 ? d.pw_l : rng(d.kw + 3);
+    d.padding_mode = convgen_padding_mode(rng(4));
+    d.activation = convgen_activation(rng(6));
+    d.layout = convgen_layout(rng(3) == 0);
+    d.dtype = convgen_dtype(rng(5) < 3 ? 0 : 1 + rng(2));
+    d.bias = rng(3) != 0;
+    if (rng(4) == 0) d.mb = 1 + rng(3);
+    if (rng(4) == 0) d.iw = std::max<int64_t>(convgen_conv1d_min_length(&d), 1 + rng(40));
+    return d;
+}
+
+}  // namespace
+
+class RandomSweep : public ::testing::TestWithParam<int> {};
+
+TEST_P(RandomSweep, EveryAcceptingCandidateMatchesReference) {
+    Rng rng{uint64_t(GetParam()) * 7919u + 17u};
+    const convgen_conv1d_desc d = randomProblem(rng);
+    SCOPED_TRACE(problemString(d));
+    int tried = 0;
+    for (const std::string &targetName : targetNames()) {
+        TargetVariant t = *variantNamed(targetName);
+        if (!t.runsHere) continue;  // counted below: the baseline always runs
+        for (const ScheduleCandidate &c : cpuCandidates()) {
+            if (!c.refuses(d).empty()) continue;
+            ScheduleParams p = c.defaults(d, t);
+            SCOPED_TRACE(t.name + " " + p.str());
+            expectMatchesReference(d, "sweep", t, &p);
+            ++tried;
+        }
+    }
+    EXPECT_GE(tried, 2) << "the generic candidate and at least one specialized one must run";
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeded, RandomSweep, ::testing::Range(0, 48));
+
+TEST(ScheduleParams, TunedParametersStillMatch) {
+    // Non-default knobs (tails in every tiled dimension) must not change results.
+    convgen_conv1d_desc d{};
+    d.ic = 5, d.oc = 7, d.kw = 3, d.sw = 1, d.dw = 1, d.g = 1, d.pw_l = 1, d.pw_r = 1, d.bias = 1;
+    TargetVariant t = *variantNamed("x86-64");
+    ScheduleParams p = chooseSchedule(d, t, nullptr);
+    p.owBlock = 5;
+    p.ocBlock = 3;  // does not divide 7
+    expectMatchesReference(d, "tuned", t, &p);
+    d.layout = CONVGEN_LAYOUT_NWC;
+    p = chooseSchedule(d, t, nullptr);
+    p.ocBlock = 12;
+    p.owBlock = 3;
+    expectMatchesReference(d, "tuned_nwc", t, &p);
+}
+
+TEST(ScheduleCandidates, OrderAndReasons) {
+    convgen_conv1d_desc d{};
+    d.ic = d.oc = d.g = 64, d.kw = 31, d.sw = d.dw = 1;
+    TargetVariant t = *variantNamed("x86-64");
+    std::vector<std::string> why;
+    EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "depthwise_ncw");
+    EXPECT_TRUE(why.empty());
+    d.layout = CONVGEN_LAYOUT_NWC;
+    EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "channels_nwc");
+    ASSERT_EQ(why.size(), 2u);
+    EXPECT_EQ(why[0], "depthwise_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(cpuCandidates().back().name, "generic");
+    std::string error;
+    Conv1dFuncs f = defineConv1d(d, "x");
+    ScheduleParams bad = chooseSchedule(d, t, nullptr);
+    bad.candidate = "dense_ncw";
+    EXPECT_FALSE(applySchedule(f, bad, &error));
+    EXPECT_EQ(error, "dense_ncw: unimplemented: needs layout ncw");
+    bad.candidate = "nope";
+    EXPECT_FALSE(applySchedule(f, bad, &error));
+    EXPECT_EQ(error, "unknown schedule candidate 'nope'");
+}

@@ -1,0 +1,300 @@
+// End-to-end tests of the convgen command line: every verb, its --help, and every user-error path.
+#include "convgen/half.h"
+#include "convgen/reference.h"
+
+#include <gtest/gtest.h>
+
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+namespace {
+
+struct Result {
+    int code = -1;
+    std::string out, err;
+};
+
+std::string slurp(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+class Cli : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char model[] = "/tmp/convgen_cli_test_XXXXXX";
+        dir_ = mkdtemp(model);
+    }
+    void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+
+    std::string path(const std::string &f) const { return dir_ + "/" + f; }
+
+    Result convgen(const std::string &args) const {
+        Result r;
+        const std::string cmd = std::string(CONVGEN_BINARY) + " " + args + " >" + path("stdout") + " 2>" +
+                                path("stderr") + " </dev/null";
+        const int status = std::system(cmd.c_str());
+        r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+        r.out = slurp(path("stdout"));
+        r.err = slurp(path("stderr"));
+        return r;
+    }
+
+    void write(const std::string &f, const std::string &text) const { std::ofstream(path(f)) << text; }
+
+    // A .npy file with the given descr ('<f4', '<f2', '<f8') holding `values` converted to it.
+    void writeNpy(const std::string &f, const std::string &descr, const std::vector<long> &shape,
+                  const std::vector<double> &values) const {
+        std::string dims;
+        for (size_t i = 0; i < shape.size(); ++i) dims += (i ? ", " : "") + std::to_string(shape[i]);
+        if (shape.size() == 1) dims += ",";
+        std::string header = "{'descr': '" + descr + "', 'fortran_order': False, 'shape': (" + dims + "), }";
+        header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+        header += '\n';
+        std::ofstream out(path(f), std::ios::binary);
+        out.write("\x93NUMPY\x01\x00", 8);
+        const char len[2] = {char(header.size() & 0xff), char(header.size() >> 8)};
+        out.write(len, 2);
+        out << header;
+        for (double v : values) {
+            if (descr == "<f4") {
+                float x = float(v);
+                out.write(reinterpret_cast<char *>(&x), 4);
+            } else if (descr == "<f2") {
+                uint16_t h = convgen_f32_to_f16(float(v));
+                out.write(reinterpret_cast<char *>(&h), 2);
+            } else {
+                out.write(reinterpret_cast<char *>(&v), 8);
+            }
+        }
+    }
+
+    // The float32 payload of an .npy written by convgen run (header skipped).
+    std::vector<float> readNpyF32(const std::string &f) const {
+        const std::string bytes = slurp(path(f));
+        if (bytes.size() < 10) return {};
+        const size_t headerLen = size_t((unsigned char)bytes[8]) | (size_t((unsigned char)bytes[9]) << 8);
+        std::vector<float> v((bytes.size() - 10 - headerLen) / 4);
+        std::memcpy(v.data(), bytes.data() + 10 + headerLen, v.size() * 4);
+        return v;
+    }
+
+    std::string dir_;
+};
+
+const char *kSpec = "kernels:\n"
+                    "  - {name: cli_conv, in_channels: 2, out_channels: 3, kernel_size: 3, padding: 1, activation: relu}\n"
+                    "  - {name: cli_reflect, in_channels: 1, out_channels: 1, kernel_size: 3, padding: 2,\n"
+                    "     padding_mode: reflect, bias: false}\n"
+                    "  - {name: cli_fixed, in_channels: 1, out_channels: 1, kernel_size: 1, batch: 2, length: 4}\n"
+                    "  - {name: cli_half, in_channels: 1, out_channels: 2, kernel_size: 2, dtype: f16, layout: nwc}\n";
+
+}  // namespace
+
+TEST_F(Cli, HelpForEveryVerb) {
+    Result r = convgen("--help");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("verbs:"), std::string::npos);
+    for (const char *verb : {"generate", "verify", "run", "bench", "targets"}) {
+        r = convgen(std::string(verb) + " --help");
+        EXPECT_EQ(r.code, 0) << verb;
+        EXPECT_NE(r.out.find("usage: convgen " + std::string(verb)), std::string::npos) << verb << ": " << r.out;
+    }
+    r = convgen("frobnicate");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("unknown verb 'frobnicate'"), std::string::npos);
+    r = convgen("generate --bogus x");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("unknown option --bogus"), std::string::npos);
+    r = convgen("");
+    EXPECT_EQ(r.code, 2);
+}
+
+TEST_F(Cli, Targets) {
+    Result r = convgen("targets");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("x86-64-avx2"), std::string::npos);
+    EXPECT_NE(r.out.find("x86-64        yes"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, GenerateWritesLibraryHeaderManifest) {
+    write("k.yaml", kSpec);
+    Result r = convgen("generate " + path("k.yaml") + " -o " + path("out") + " --target x86-64-avx2 --verbose");
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char *f : {"libk.a", "k.h", "manifest.json", "HalideRuntime.h", "convgen/status.h"}) {
+        struct stat st;
+        EXPECT_EQ(stat(path(std::string("out/") + f).c_str(), &st), 0) << f;
+    }
+    EXPECT_NE(r.out.find("depthwise_ncw: unimplemented"), std::string::npos) << r.out;  // --verbose reasons
+    EXPECT_NE(r.out.find("wrote libk.a and k.h (4 kernels"), std::string::npos) << r.out;
+}
+
+TEST_F(Cli, GenerateIsDeterministic) {
+    write("k.yaml", kSpec);
+    write("other.yaml", "{name: other, in_channels: 3, out_channels: 5, kernel_size: 2}\n");
+    ASSERT_EQ(convgen("generate " + path("k.yaml") + " -o " + path("a") + " --target x86-64-avx2").code, 0);
+    ASSERT_EQ(convgen("generate " + path("other.yaml") + " " + path("k.yaml") + " -o " + path("b") +
+                      " --target x86-64-avx2").code, 0);
+    for (const char *f : {"libk.a", "k.h", "HalideRuntime.h", "convgen/conv1d.h", "convgen/status.h"}) {
+        const std::string a = slurp(path(std::string("a/") + f)), b = slurp(path(std::string("b/") + f));
+        EXPECT_FALSE(a.empty()) << f;
+        EXPECT_TRUE(a == b) << f << " differs between two runs";
+    }
+    ASSERT_EQ(convgen("generate " + path("k.yaml") + " -o " + path("c") + " --target x86-64-avx2").code, 0);
+    EXPECT_TRUE(slurp(path("a/manifest.json")) == slurp(path("c/manifest.json")));
+}
+
+TEST_F(Cli, GenerateSpecErrorIsLocatedAndWritesNothing) {
+    write("bad.yaml", "name: bad\nin_channels: 4\nout_channels: 4\nkernel_size: 3\nstride: 2\npadding: same\n");
+    Result r = convgen("generate " + path("bad.yaml") + " -o " + path("out"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find(path("bad.yaml") + ":6:10: error: padding 'same' is not supported for strided"),
+              std::string::npos)
+        << r.err;
+    struct stat st;
+    EXPECT_NE(stat(path("out").c_str(), &st), 0) << "a failed generate must not create its output";
+    r = convgen("generate " + path("missing.yaml") + " -o " + path("out"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("cannot read spec file"), std::string::npos);
+    r = convgen("generate " + path("bad.yaml"));
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("no -o DIR given"), std::string::npos);
+}
+
+TEST_F(Cli, VerifyPassesAndReportsErrors) {
+    write("k.yaml", kSpec);
+    Result r = convgen("verify " + path("k.yaml"));
+    ASSERT_EQ(r.code, 0) << r.out << r.err;
+    EXPECT_NE(r.out.find("cli_conv"), std::string::npos);
+    EXPECT_NE(r.out.find("PASS"), std::string::npos);
+    EXPECT_EQ(r.out.find("FAIL"), std::string::npos);
+    EXPECT_NE(r.out.find("4 kernels x"), std::string::npos) << r.out;
+    r = convgen("verify " + path("k.yaml") + " --kernel cli_fixed --target x86-64");
+    EXPECT_EQ(r.code, 0);
+    EXPECT_NE(r.out.find("1 kernel x 1 variant: 0 failed"), std::string::npos) << r.out;
+    r = convgen("verify " + path("k.yaml") + " --kernel nope");
+    EXPECT_EQ(r.code, 2);
+}
+
+TEST_F(Cli, RunMatchesReference) {
+    write("k.yaml", kSpec);
+    // cli_conv: [1, 2, 5] input, [3, 2, 3] weights, bias [3]
+    std::vector<double> x = {1, -2, 3, 0.5, 2, -1, 0, 4, 1, -3}, w(18), b = {0.5, -1, 2};
+    for (size_t i = 0; i < w.size(); ++i) w[i] = double(int(i % 5) - 2) * 0.25;
+    writeNpy("x.npy", "<f4", {1, 2, 5}, x);
+    writeNpy("w.npy", "<f4", {3, 2, 3}, w);
+    writeNpy("b.npy", "<f4", {3}, b);
+    Result r = convgen("run " + path("k.yaml") + " --kernel cli_conv --input " + path("x.npy") + " --weight " +
+                       path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("[1, 3, 5]"), std::string::npos) << r.out;
+    std::vector<float> y = readNpyF32("y.npy");
+    ASSERT_EQ(y.size(), 15u);
+    convgen_conv1d_desc d{};
+    d.ic = 2, d.oc = 3, d.kw = 3, d.sw = d.dw = d.g = 1, d.pw_l = d.pw_r = 1, d.bias = 1;
+    d.activation = CONVGEN_ACT_RELU;
+    std::vector<float> xf(x.begin(), x.end()), wf(w.begin(), w.end()), bf(b.begin(), b.end());
+    std::vector<double> want(15);
+    ASSERT_EQ(convgen_reference_conv1d(&d, 1, 5, xf.data(), wf.data(), bf.data(), want.data(), nullptr), 0);
+    for (size_t i = 0; i < 15; ++i) EXPECT_NEAR(y[i], want[i], 1e-5) << i;
+}
+
+TEST_F(Cli, RunAcceptsFloat16ForF16Kernels) {
+    write("k.yaml", kSpec);
+    writeNpy("x.npy", "<f2", {1, 4, 1}, {1, 2, 3, 4});
+    writeNpy("w.npy", "<f2", {2, 1, 2}, {1, 1, 2, -1});
+    writeNpy("b.npy", "<f4", {2}, {0, 0.5});
+    Result r = convgen("run " + path("k.yaml") + " --kernel cli_half --input " + path("x.npy") + " --weight " +
+                       path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    // nwc output [1, 3, 2]: position-major; channel 0 = x[i] + x[i+1], channel 1 = 2x[i] - x[i+1] + 0.5
+    EXPECT_EQ(readNpyF32("y.npy"), (std::vector<float>{3, 0.5, 5, 1.5, 7, 2.5}));
+}
+
+TEST_F(Cli, RunRejectsBadInputsAndWritesNothing) {
+    write("k.yaml", kSpec);
+    writeNpy("w.npy", "<f4", {3, 2, 3}, std::vector<double>(18, 1));
+    writeNpy("b.npy", "<f4", {3}, {0, 0, 0});
+    writeNpy("x_shape.npy", "<f4", {1, 3, 5}, std::vector<double>(15, 1));
+    writeNpy("x_f64.npy", "<f8", {1, 2, 5}, std::vector<double>(10, 1));
+    writeNpy("x_f16.npy", "<f2", {1, 2, 5}, std::vector<double>(10, 1));
+    writeNpy("x_short.npy", "<f4", {1, 1, 2}, {1, 2});
+    writeNpy("x_fixed.npy", "<f4", {3, 1, 4}, std::vector<double>(12, 1));
+    writeNpy("w1.npy", "<f4", {1, 1, 3}, {1, 1, 1});
+    writeNpy("w_fixed.npy", "<f4", {1, 1, 1}, {1});
+    writeNpy("b1.npy", "<f4", {1}, {0});
+    write("garbage.npy", "this is not numpy");
+    const std::string common = " --weight " + path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy");
+    struct Case {
+        std::string args, message;
+    } cases[] = {
+        {"--kernel cli_conv --input " + path("x_shape.npy") + common, "--input has shape [1, 3, 5]; kernel cli_conv"},
+        {"--kernel cli_conv --input " + path("x_f64.npy") + common, "dtype <f8 is not supported"},
+        {"--kernel cli_conv --input " + path("x_f16.npy") + common, "float16 files are accepted only by f16 kernels"},
+        {"--kernel cli_conv --input " + path("garbage.npy") + common, "not a .npy file"},
+        {"--kernel cli_conv --input " + path("nonexistent.npy") + common, "cannot open"},
+        {"--kernel cli_conv --input " + path("x_f16.npy") + " --weight " + path("w.npy") + " --output " + path("y.npy"),
+         "has a bias: give --bias"},
+        {"--kernel cli_reflect --input " + path("x_short.npy") + " --weight " + path("w1.npy") + " --output " +
+             path("y.npy"),
+         "reflect padding (2, 2) must be smaller than the length (2)"},
+        {"--kernel cli_reflect --input " + path("x_short.npy") + " --weight " + path("w1.npy") + " --bias " +
+             path("b1.npy") + " --output " + path("y.npy"),
+         "has no bias"},
+        {"--kernel cli_fixed --input " + path("x_fixed.npy") + " --weight " + path("w_fixed.npy") + " --bias " +
+             path("b1.npy") + " --output " + path("y.npy"),
+         "batch is 3 but the kernel was generated for batch 2"},
+        {"--kernel cli_conv --input " + path("x_shape.npy") + " --weight " + path("w1.npy") + " --bias " +
+             path("b.npy") + " --output " + path("y.npy"),
+         "--input has shape"},
+        {"--kernel missing --input " + path("x_shape.npy") + common, "no kernel named 'missing'"},
+    };
+    for (const Case &c : cases) {
+        Result r = convgen("run " + path("k.yaml") + " " + c.args);
+        EXPECT_EQ(r.code, 1) << c.args;
+        EXPECT_NE(r.err.find(c.message), std::string::npos) << c.message << "\n got: " << r.err;
+        struct stat st;
+        EXPECT_NE(stat(path("y.npy").c_str(), &st), 0) << "output written despite: " << c.message;
+    }
+    // The shortest input of a dilated kernel: too short is refused with the rule.
+    write("d.yaml", "{name: dil, in_channels: 1, out_channels: 1, kernel_size: 3, dilation: 4, bias: false}\n");
+    writeNpy("x8.npy", "<f4", {1, 1, 8}, std::vector<double>(8, 1));
+    writeNpy("x9.npy", "<f4", {1, 1, 9}, std::vector<double>(9, 1));
+    Result r = convgen("run " + path("d.yaml") + " --kernel dil --input " + path("x8.npy") + " --weight " +
+                       path("w1.npy") + " --output " + path("y.npy"));
+    EXPECT_EQ(r.code, 1);
+    EXPECT_NE(r.err.find("shorter than the dilated kernel (9)"), std::string::npos) << r.err;
+    r = convgen("run " + path("d.yaml") + " --kernel dil --input " + path("x9.npy") + " --weight " + path("w1.npy") +
+                " --output " + path("y.npy"));
+    EXPECT_EQ(r.code, 0) << r.err;
+    EXPECT_EQ(readNpyF32("y.npy"), (std::vector<float>{3}));
+    r = convgen("run " + path("k.yaml") + " --kernel cli_conv");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("missing --input"), std::string::npos);
+}
+
+TEST_F(Cli, BenchPrintsAndWritesJson) {
+    write("k.yaml", kSpec);
+    Result r = convgen("bench " + path("k.yaml") + " --kernel cli_conv --length 256 --threads 1 --min-time 0.01 --json " +
+                       path("bench.json"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("GFLOP/s"), std::string::npos);
+    EXPECT_NE(r.out.find("cli_conv"), std::string::npos);
+    const std::string json = slurp(path("bench.json"));
+    EXPECT_NE(json.find("\"gflops\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"problem\": \"f32_mbxic2oc3iwxkw3sw1pw1dw1g1_relu\""), std::string::npos) << json;
+    EXPECT_NE(json.find("\"length\": 256"), std::string::npos) << json;
+    r = convgen("bench " + path("k.yaml") + " --threads many");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("needs an integer"), std::string::npos);
+}
