@@ -15,7 +15,9 @@ StagingDir::StagingDir(const std::string &dir, std::string *error) : dir_(dir) {
         if (error) *error = "cannot create output directory '" + dir + "': " + ec.message();
         return;
     }
+    // An absolute model: LLVM creates a relative one under the system temp folder instead.
     llvm::SmallString<256> model(dir);
+    fs::make_absolute(model);
     llvm::sys::path::append(model, ".convgen-staging-%%%%%%%%");
     llvm::SmallString<256> made;
     if (std::error_code ec = fs::createUniqueDirectory(model, made)) {
