@@ -77,7 +77,20 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) 
     Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
     f.acc = Func(name + "_acc");
     f.acc(x, o, n) = d.bias ? cast<float>(f.bia(o)) : 0.0f;
-    f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * f.input(x * int(d.sw) + f.r.y * int(d.dw) - int(d.pw_l), channel, n);
+    // Tap k reads padded position x*sw + q with q = k*dw - pw_l; with q = qs*sw + ph (floor division)
+    // that is stride phase ph at index x + qs.
+    Expr q = f.r.y * int(d.dw) - int(d.pw_l);
+    Expr tap;
+    if (d.sw == 1) {
+        f.staged = f.input;
+        tap = f.staged(x + q, channel, n);
+    } else {
+        Var j("j"), ph("ph");
+        f.staged = Func(name + "_phased");
+        f.staged(j, ph, c, n) = f.input(j * int(d.sw) + ph, c, n);
+        tap = f.staged(x + q / int(d.sw), q % int(d.sw), channel, n);
+    }
+    f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * tap;
 
     Expr value = cast(t, activate(d.activation, f.acc(x, o, n)));
     f.dst = Func(name + "_dst");

@@ -15,6 +15,9 @@ struct Conv1dFuncs {
     Halide::Var x{"x"}, o{"o"}, n{"n"}; // output position, output channel, batch (logical order)
     Halide::RDom r;                      // r.x: input channel within the group, r.y: kernel tap
     Halide::Func input;                  // input(p, c, n): f32 source at padded position p (boundary applied)
+    Halide::Func staged;                 // what acc reads: input itself, or for stride > 1 input split
+                                         // into stride phases, staged(j, ph, c, n) = input(j*sw + ph, c, n),
+                                         // so each kernel tap reads consecutive elements
     Halide::Func weights;                // weights(k, i, o): f32 weights
     Halide::Func acc;                    // acc(x, o, n): bias, then += over r
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)

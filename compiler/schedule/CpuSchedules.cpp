@@ -1,6 +1,8 @@
 // CpuSchedules: register-blocked, vectorized, multi-threaded schedules for x86-64 (AVX2 and SSE2).
 #include "CpuSchedules.h"
 
+#include <algorithm>
+
 namespace convgen {
 
 using namespace Halide;
@@ -45,8 +47,15 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     Var xo("xo"), xi("xi"), oo("oo"), oi("oi"), t("t");
     const int tile = p.vector * p.owBlock;
+    const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
+    // The accumulator is always a full tile (bound_extent), so it is a constant-size block that
+    // lives in registers (store_in Register; it was a stack array reloaded around every FMA before:
+    // whisper_conv1 19 -> 70 GFLOP/s, 1 thread); the last x tile computes past the end and its
+    // stores are guarded. Channel blocks shift inwards instead: oc is fixed and >= the block.
+    // (No specialize() for short outputs: duplicated loop names made Halide's symbol names, and so
+    // the bytes of a kernel, depend on what the process compiled before.)
     f.dst.split(f.x, xo, xi, tile, TailStrategy::GuardWithIf)
-        .split(f.o, oo, oi, p.ocBlock, TailStrategy::GuardWithIf)
+        .split(f.o, oo, oi, ocBlock, TailStrategy::ShiftInwards)
         .reorder(xi, oi, oo, xo, f.n)
         .vectorize(xi, p.vector)
         .unroll(oi)
@@ -54,8 +63,9 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     if (p.parallel) f.dst.parallel(t);
     // The padded, f32 input tile is made once per x tile and stays in L2 while every channel tile
     // streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3 probe).
-    f.input.compute_at(f.dst, t).vectorize(f.input.args()[0], p.vector);
-    f.acc.compute_at(f.dst, oo).vectorize(f.x, p.vector).unroll(f.o);
+    f.staged.compute_at(f.dst, t).vectorize(f.staged.args()[0], p.vector);
+    f.acc.compute_at(f.dst, oo).bound_extent(f.x, tile).bound_extent(f.o, ocBlock).store_in(MemoryType::Register);
+    f.acc.vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
     f.acc.update()
         .reorder(f.x, f.o, f.r.y, f.r.x, f.n)
         .vectorize(f.x, p.vector)
@@ -84,14 +94,18 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &, const TargetVarian
 
 void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     Var xo("xo"), xi("xi"), t("t");
-    f.dst.split(f.x, xo, xi, p.vector * p.owBlock, TailStrategy::GuardWithIf)
+    const int tile = p.vector * p.owBlock;
+    // Register accumulators over a full tile, as in dense_ncw (mamba_conv1d without SiLU: 5 -> 19
+    // GFLOP/s, 1 thread).
+    f.dst.split(f.x, xo, xi, tile, TailStrategy::GuardWithIf)
         .reorder(xi, xo, f.o, f.n)
         .vectorize(xi, p.vector)
         .fuse(f.o, f.n, t);
     if (p.parallel) f.dst.parallel(t);
     // One padded row per channel: the boundary is handled once per element, not once per tap.
-    f.input.compute_at(f.dst, t).vectorize(f.input.args()[0], p.vector);
-    f.acc.compute_at(f.dst, xo).vectorize(f.x, p.vector).unroll(f.x);
+    f.staged.compute_at(f.dst, t).vectorize(f.staged.args()[0], p.vector);
+    f.acc.compute_at(f.dst, xo).bound_extent(f.x, tile).store_in(MemoryType::Register);
+    f.acc.vectorize(f.x, p.vector).unroll(f.x);
     f.acc.update().reorder(f.x, f.r.y, f.r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);
     if (sixteenBit(f.desc)) f.weights.compute_root();
 }
@@ -120,12 +134,17 @@ void nwcApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .vectorize(oi, p.vector)
         .fuse(xo, f.n, t);
     if (p.parallel) f.dst.parallel(t);
-    const std::vector<Var> in = f.input.args(), w = f.weights.args();
+    const std::vector<Var> in = f.staged.args(), w = f.weights.args();
     // Channels innermost in the input tile and output-channel-major weights: every load is a vector.
     // Channel dimensions have no boundary condition: a vector may not shift or round past them.
     const TailStrategy guard = TailStrategy::GuardWithIf;
-    f.input.compute_at(f.dst, t).reorder_storage(in[1], in[0], in[2]).reorder(in[1], in[0], in[2]);
-    f.input.vectorize(in[1], p.vector, guard);
+    // staged is (p, c, n), or (j, ph, c, n) for strided kernels: move c to the front.
+    const size_t ch = in.size() - 2;
+    std::vector<Var> storage(in.begin(), in.end());
+    std::rotate(storage.begin(), storage.begin() + ch, storage.begin() + ch + 1);
+    std::vector<VarOrRVar> order(storage.begin(), storage.end());
+    f.staged.compute_at(f.dst, t).reorder_storage(storage).reorder(order);
+    f.staged.vectorize(in[ch], p.vector, guard);
     f.weights.compute_root().reorder_storage(w[2], w[0], w[1]).reorder(w[2], w[0], w[1]).vectorize(w[2], p.vector,
                                                                                                    guard);
     f.acc.compute_at(f.dst, oo).reorder_storage(f.o, f.x, f.n).reorder(f.o, f.x, f.n).vectorize(f.o, p.vector, guard);
