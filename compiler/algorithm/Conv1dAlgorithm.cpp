@@ -29,12 +29,28 @@ Func pad(const Func &source, convgen_padding_mode mode, Expr iw) {
     }
 }
 
+// bfloat16 travels as its raw 16 bits and is converted here, exactly (round to nearest even, NaN
+// kept quiet), like the runtime's convgen_f32_to_bf16: Halide's own bf16 casts abort LLVM's NVPTX
+// backend, and on x86 they are emulated with the same integer operations anyway.
+Expr toF32(convgen_dtype t, Expr e) {
+    if (t == CONVGEN_BF16) return reinterpret(Float(32), cast(UInt(32), e) << 16);
+    return cast<float>(e);
+}
+
+Expr fromF32(convgen_dtype t, Expr v) {
+    if (t != CONVGEN_BF16) return cast(halideType(t), v);
+    Expr u = reinterpret(UInt(32), v);
+    Expr rounded = (u + (cast(UInt(32), 0x7fff) + ((u >> 16) & 1))) >> 16;
+    Expr nan = (u & 0x7fffffff) > cast(UInt(32), 0x7f800000);
+    return cast(UInt(16), select(nan, (u >> 16) | 0x40, rounded));
+}
+
 }  // namespace
 
 Type halideType(convgen_dtype t) {
     switch (t) {
     case CONVGEN_F16: return Float(16);
-    case CONVGEN_BF16: return BFloat(16);
+    case CONVGEN_BF16: return UInt(16);  // raw bits, see toF32
     default: return Float(32);
     }
 }
@@ -69,14 +85,14 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) 
     source(p, c, n) = nwc ? f.src(c, p, n) : f.src(p, c, n);
     Func padded = pad(source, d.padding_mode, f.iw);
     f.input = Func(name + "_input");
-    f.input(p, c, n) = cast<float>(padded(p, c, n));
+    f.input(p, c, n) = toF32(d.dtype, padded(p, c, n));
     f.weights = Func(name + "_weights");
-    f.weights(k, i, o) = cast<float>(f.wei(k, i, o));
+    f.weights(k, i, o) = toF32(d.dtype, f.wei(k, i, o));
 
     f.r = RDom(0, icg, 0, int(d.kw), name + "_r");
     Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
     f.acc = Func(name + "_acc");
-    f.acc(x, o, n) = d.bias ? cast<float>(f.bia(o)) : 0.0f;
+    f.acc(x, o, n) = d.bias ? toF32(d.dtype, f.bia(o)) : 0.0f;
     // Tap k reads padded position x*sw + q with q = k*dw - pw_l; with q = qs*sw + ph (floor division)
     // that is stride phase ph at index x + qs.
     Expr q = f.r.y * int(d.dw) - int(d.pw_l);
@@ -92,7 +108,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) 
     }
     f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * tap;
 
-    Expr value = cast(t, activate(d.activation, f.acc(x, o, n)));
+    Expr value = fromF32(d.dtype, activate(d.activation, f.acc(x, o, n)));
     f.dst = Func(name + "_dst");
     if (nwc) f.dst(o, x, n) = value;
     else f.dst(x, o, n) = value;

@@ -14,19 +14,20 @@ namespace convgen {
 // Parses and checks a spec file; prints every diagnostic to err and returns nullopt on any.
 std::optional<std::vector<Conv1dSpec>> loadSpecs(const std::string &path, std::ostream &err);
 
-// Chooses a schedule per variant by the candidate rule; refusal reasons go to `why` (may be null).
-KernelPlan planKernel(const Conv1dSpec &spec, const std::vector<TargetVariant> &variants,
-                      std::vector<std::string> *why);
+// Chooses a schedule per variant of the family by the candidate rule; refusal reasons go to `why`
+// (may be null).
+KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why);
 
 struct GenerateRequest {
     std::vector<std::string> specs;
     std::string outDir;
-    std::string target = "host";
+    std::string target = "host";  // comma-separated target names
     bool verbose = false;
 };
 
-// Writes per spec file lib<stem>.a and <stem>.h, the support headers and manifest.json into
-// outDir, all or nothing. Returns a process exit code (0 on success).
+// Writes per spec file and architecture lib<stem><suffix>.a and <stem><suffix>.h (suffix "" for
+// x86-64, _arm64, _cuda), PTX files for CUDA (ptx/<kernel>_cuda.ptx), the support headers and
+// manifest.json into outDir, all or nothing. Returns a process exit code (0 on success).
 int generate(const GenerateRequest &request, std::ostream &log, std::ostream &err);
 
 }  // namespace convgen

@@ -14,7 +14,7 @@ const char *elementType(convgen_dtype t) { return t == CONVGEN_F32 ? "float" : "
 const char *halideTypeInit(convgen_dtype t) {
     switch (t) {
     case CONVGEN_F16: return "{halide_type_float, 16, 1}";
-    case CONVGEN_BF16: return "{halide_type_bfloat, 16, 1}";
+    case CONVGEN_BF16: return "{halide_type_uint, 16, 1}";  /* bfloat16 as raw bits */
     default: return "{halide_type_float, 32, 1}";
     }
 }
@@ -34,12 +34,78 @@ const char *enumName(convgen_dtype t) {
     return names[t];
 }
 
+// The numbers of the Halide target features that select a variant (arch and OS excluded).
+std::vector<int> featureNumbers(const Halide::Target &t) {
+    std::vector<int> out;
+    for (int f = 0; f < int(Halide::Target::FeatureEnd); ++f)
+        if (t.has_feature(Halide::Target::Feature(f))) out.push_back(f);
+    return out;
+}
+
+// Which variant the library runs: the first whose features the CPU has and CONVGEN_MAX_CPU_ISA
+// allows. Mirrors the choice of Halide's multitarget wrapper, whose feature test it shares.
+void variantText(std::ostream &h, const KernelPlan &k) {
+    const std::string &name = k.entry;
+    h << "/* The variant " << name << " runs on this machine: ";
+    for (size_t i = 0; i < k.variants.size(); ++i) h << (i ? ", " : "") << "\"" << k.variants[i].target.name << "\"";
+    h << ". */\nstatic inline const char *" << name << "_variant(void) {\n";
+    if (k.variants.size() > 1) {
+        h << "    convgen_install_isa_cap();\n";
+        for (size_t i = 0; i + 1 < k.variants.size(); ++i) {
+            h << "    {\n        uint64_t mask[(halide_target_feature_end + 63) / 64] = {0};\n";
+            for (int f : featureNumbers(k.variants[i].target.halide))
+                h << "        mask[" << f / 64 << "] |= (uint64_t)1 << " << f % 64 << ";\n";
+            h << "        if (halide_can_use_target_features((halide_target_feature_end + 63) / 64, mask)) return \""
+              << k.variants[i].target.name << "\";\n    }\n";
+        }
+    }
+    h << "    return \"" << k.variants.back().target.name << "\";\n}\n\n";
+}
+
+// Shared by every header of a multi-variant library: the CONVGEN_MAX_CPU_ISA cap.
+const char *kIsaCap = R"(#ifndef CONVGEN_ISA_CAP_DEFINED
+#define CONVGEN_ISA_CAP_DEFINED
+/* CONVGEN_MAX_CPU_ISA=x86-64 keeps libraries on their baseline x86-64 variant (like oneDNN's
+ * ONEDNN_MAX_CPU_ISA); x86-64-avx2 or unset allows AVX2. It is read once, at the first call of a C
+ * entry point or NAME_variant() in the process, and applies to every convgen library. */
+static int convgen_capped_can_use_target_features(int count, const uint64_t *features) {
+    const char *cap = getenv("CONVGEN_MAX_CPU_ISA");
+    const int avx2 = halide_target_feature_avx2;
+    if (cap && strcmp(cap, "x86-64") == 0 && count > avx2 / 64 && ((features[avx2 / 64] >> (avx2 % 64)) & 1))
+        return 0;
+    return halide_default_can_use_target_features(count, features);
+}
+static inline void convgen_install_isa_cap(void) {
+    static volatile int installed;
+    if (!installed) {
+        halide_set_custom_can_use_target_features(convgen_capped_can_use_target_features);
+        installed = 1;
+    }
+}
+#endif
+
+)";
+
+// Shared by every CUDA header: whether libcuda can be loaded (Halide's runtime dlopens it too).
+const char *kCudaDriver = R"(#ifndef CONVGEN_CUDA_DRIVER_DEFINED
+#define CONVGEN_CUDA_DRIVER_DEFINED
+#include <dlfcn.h>
+static inline int convgen_cuda_driver_loadable(void) {
+    static int state; /* 0 unknown, 1 yes, -1 no */
+    if (state == 0) state = dlopen("libcuda.so.1", RTLD_LAZY | RTLD_NOLOAD) || dlopen("libcuda.so.1", RTLD_LAZY) ||
+                            dlopen("libcuda.so", RTLD_LAZY) ? 1 : -1;
+    return state > 0;
+}
+#endif
+
+)";
+
 void kernelText(std::ostream &h, const KernelPlan &k) {
     const convgen_conv1d_desc &d = k.spec.desc;
-    const std::string &name = k.spec.name;
+    const std::string &name = k.entry;
     const std::string buf = bufferEntryName(name);
     const char *T = elementType(d.dtype);
-    const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
+    const bool nwc = d.layout == CONVGEN_LAYOUT_NWC, gpu = k.onGpu();
     const int64_t span = d.dw * (d.kw - 1) + 1;
     h << "/* ---- " << name << ": " << problemString(d) << " ---- */\n";
     for (const VariantPlan &v : k.variants)
@@ -53,9 +119,13 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
     h << "static inline int64_t " << name << "_output_length(int64_t length) {\n"
       << "    int64_t num = length + " << d.pw_l + d.pw_r - span << ";\n"
       << "    return (num >= 0 ? num / " << d.sw << " : -((-num + " << d.sw - 1 << ") / " << d.sw << ")) + 1;\n}\n\n";
+    variantText(h, k);
     h << "/* " << name << ": dst = " << toString(d.activation) << "(conv1d(src, wei)" << (d.bias ? " + bia" : "")
-      << "), dense arrays in the layouts above" << (d.bias ? "" : "; bia is ignored and may be NULL")
-      << ".\n * Returns CONVGEN_OK, CONVGEN_ERROR_NULL_POINTER, CONVGEN_ERROR_BAD_SIZE or CONVGEN_ERROR_KERNEL. */\n";
+      << "), dense arrays in the layouts above" << (d.bias ? "" : "; bia is ignored and may be NULL") << ".\n";
+    if (gpu)
+        h << " * All four are CUDA device pointers (in the context Halide's CUDA runtime uses: see README,\n"
+             " * 'CUDA'). Returns after the kernel finished (the stream is synchronized).\n";
+    h << " * Returns CONVGEN_OK, CONVGEN_ERROR_NULL_POINTER, CONVGEN_ERROR_BAD_SIZE or CONVGEN_ERROR_KERNEL. */\n";
     h << "static inline int " << name << "(const " << T << " *src, const " << T << " *wei, const " << T << " *bia, "
       << T << " *dst, int64_t batch, int64_t length) {\n";
     h << "    if (!src || !wei || !dst" << (d.bias ? " || !bia" : "") << ") return CONVGEN_ERROR_NULL_POINTER;\n";
@@ -69,6 +139,7 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
     h << "    const int64_t ow = " << name << "_output_length(length);\n";
     h << "    if (ow < 1) return CONVGEN_ERROR_BAD_SIZE;\n";
     h << "    if (batch * " << std::max(d.ic, d.oc) << " * (length > ow ? length : ow) > INT32_MAX) return CONVGEN_ERROR_BAD_SIZE;\n";
+    if (k.variants.size() > 1) h << "    convgen_install_isa_cap();\n";
     h << "    const int mb = (int)batch, iw = (int)length, w = (int)ow;\n";
     h << "    const struct halide_type_t type = " << halideTypeInit(d.dtype) << ";\n";
     auto dims = [&](const char *var, const std::string &inner, const std::string &middle, const std::string &outer) {
@@ -87,12 +158,32 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
     h << "    struct halide_dimension_t bd[1] = {{0, " << d.oc << ", 1, 0}};\n";
     h << "    struct halide_buffer_t s, wt, b, o;\n"
       << "    memset(&s, 0, sizeof s); memset(&wt, 0, sizeof wt); memset(&b, 0, sizeof b); memset(&o, 0, sizeof o);\n"
-      << "    s.host = (uint8_t *)src; s.type = type; s.dimensions = 3; s.dim = sd;\n"
-      << "    wt.host = (uint8_t *)wei; wt.type = type; wt.dimensions = 3; wt.dim = wd;\n"
-      << "    b.host = (uint8_t *)bia; b.type = type; b.dimensions = 1; b.dim = bd;\n"
-      << "    o.host = (uint8_t *)dst; o.type = type; o.dimensions = 3; o.dim = dd;\n"
-      << "    (void)b; (void)bd;\n";
-    h << "    return " << buf << "(&s, &wt, " << (d.bias ? "&b, " : "") << "&o) == 0 ? CONVGEN_OK : CONVGEN_ERROR_KERNEL;\n}\n\n";
+      << "    s.type = type; s.dimensions = 3; s.dim = sd;\n"
+      << "    wt.type = type; wt.dimensions = 3; wt.dim = wd;\n"
+      << "    b.type = type; b.dimensions = 1; b.dim = bd;\n"
+      << "    o.type = type; o.dimensions = 3; o.dim = dd;\n";
+    const std::string args = std::string("&s, &wt, ") + (d.bias ? "&b, " : "") + "&o";
+    if (!gpu) {
+        h << "    s.host = (uint8_t *)src; wt.host = (uint8_t *)wei; b.host = (uint8_t *)bia; o.host = (uint8_t *)dst;\n"
+          << "    (void)b; (void)bd;\n"
+          << "    return " << buf << "(" << args << ") == 0 ? CONVGEN_OK : CONVGEN_ERROR_KERNEL;\n}\n\n";
+    } else {
+        h << "    /* Halide's CUDA runtime aborts when it cannot load the driver: refuse first. */\n"
+          << "    if (!convgen_cuda_driver_loadable()) return CONVGEN_ERROR_KERNEL;\n"
+          << "    /* Wrap the caller's device memory; nothing is copied. */\n"
+          << "    int rc = halide_cuda_wrap_device_ptr(NULL, &s, (uint64_t)(uintptr_t)src);\n"
+          << "    if (rc == 0) rc = halide_cuda_wrap_device_ptr(NULL, &wt, (uint64_t)(uintptr_t)wei);\n"
+          << (d.bias ? "    if (rc == 0) rc = halide_cuda_wrap_device_ptr(NULL, &b, (uint64_t)(uintptr_t)bia);\n" : "")
+          << "    if (rc == 0) rc = halide_cuda_wrap_device_ptr(NULL, &o, (uint64_t)(uintptr_t)dst);\n"
+          << "    if (rc == 0) rc = " << buf << "(" << args << ");\n"
+          << "    if (rc == 0) rc = halide_device_sync(NULL, &o);\n"
+          << "    if (s.device) halide_cuda_detach_device_ptr(NULL, &s);\n"
+          << "    if (wt.device) halide_cuda_detach_device_ptr(NULL, &wt);\n"
+          << "    if (b.device) halide_cuda_detach_device_ptr(NULL, &b);\n"
+          << "    if (o.device) halide_cuda_detach_device_ptr(NULL, &o);\n"
+          << "    (void)bd;\n"
+          << "    return rc == 0 ? CONVGEN_OK : CONVGEN_ERROR_KERNEL;\n}\n\n";
+    }
     h << "static inline int " << name << "_erased(const void *src, const void *wei, const void *bia, void *dst, "
       << "int64_t batch, int64_t length) {\n"
       << "    return " << name << "((const " << T << " *)src, (const " << T << " *)wei, (const " << T << " *)bia, ("
@@ -116,19 +207,22 @@ std::vector<std::pair<std::string, std::string>> supportHeaders() {
 }
 
 std::string cHeaderText(const std::vector<KernelPlan> &kernels, const std::string &stem, const std::string &banner) {
+    const bool gpu = !kernels.empty() && kernels.front().onGpu();
+    const bool dispatch = !kernels.empty() && kernels.front().variants.size() > 1;
     std::string guard = "CONVGEN_GENERATED_" + stem + "_H";
     for (char &c : guard) c = std::isalnum((unsigned char)c) ? char(std::toupper((unsigned char)c)) : '_';
     std::ostringstream h;
     h << banner << "#ifndef " << guard << "\n#define " << guard << "\n\n"
-      << "#include <stdint.h>\n#include <string.h>\n\n"
-      << "#include \"HalideRuntime.h\"\n#include \"convgen/conv1d.h\"\n#include \"convgen/status.h\"\n\n"
-      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n";
+      << "#include <stdint.h>\n#include <stdlib.h>\n#include <string.h>\n\n"
+      << "#include \"HalideRuntime.h\"\n" << (gpu ? "#include \"HalideRuntimeCuda.h\"\n" : "")
+      << "#include \"convgen/conv1d.h\"\n#include \"convgen/status.h\"\n\n"
+      << "#ifdef __cplusplus\nextern \"C\" {\n#endif\n\n" << (dispatch ? kIsaCap : "") << (gpu ? kCudaDriver : "");
     for (const KernelPlan &k : kernels) kernelText(h, k);
     std::string macro = "CONVGEN_KERNELS_" + stem;
     for (char &c : macro) c = std::isalnum((unsigned char)c) ? char(std::toupper((unsigned char)c)) : '_';
     h << "/* X-macro over the kernels of this file: " << macro << "(X) expands X(name) for each. */\n#define " << macro
       << "(X)";
-    for (const KernelPlan &k : kernels) h << " X(" << k.spec.name << ")";
+    for (const KernelPlan &k : kernels) h << " X(" << k.entry << ")";
     h << "\n\n#ifdef __cplusplus\n}\n#endif\n\n#endif\n";
     return h.str();
 }

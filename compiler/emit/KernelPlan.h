@@ -17,7 +17,10 @@ struct VariantPlan {
 
 struct KernelPlan {
     Conv1dSpec spec;
+    std::string entry;                  // C entry point name: the kernel name plus the family's suffix
     std::vector<VariantPlan> variants;  // best first; the last always runs
+
+    bool onGpu() const { return !variants.empty() && variants.front().target.gpu; }
 };
 
 }  // namespace convgen

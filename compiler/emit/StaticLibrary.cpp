@@ -2,7 +2,7 @@
 #include "StaticLibrary.h"
 
 #include "compiler/algorithm/Conv1dAlgorithm.h"
-#include "compiler/schedule/CpuSchedules.h"
+#include "compiler/schedule/Candidates.h"
 #include "compiler/target/HalideDiagnostics.h"
 
 #include <llvm/Object/Archive.h>
@@ -67,12 +67,22 @@ bool collectMembers(const std::string &archivePath, const std::string &kernel,
     return true;
 }
 
+// The PTX module Halide embeds in a GPU kernel's host object, as a NUL-terminated string.
+std::string embeddedPtx(llvm::StringRef object) {
+    const size_t target = object.find(".target sm_");
+    if (target == llvm::StringRef::npos) return "";
+    const size_t begin = object.rfind('\0', target) + 1;  // npos + 1 == 0
+    const size_t end = object.find('\0', target);
+    return object.slice(begin, end).str();
+}
+
 }  // namespace
 
-std::string bufferEntryName(const std::string &kernel) { return kernel + "_buf"; }
+std::string bufferEntryName(const std::string &entry) { return entry + "_buf"; }
 
 bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::string &libraryPath,
-                        const std::string &scratchDir, std::string *error) {
+                        const std::string &scratchDir, std::string *error,
+                        std::vector<std::pair<std::string, std::string>> *ptx) {
     std::vector<std::unique_ptr<llvm::MemoryBuffer>> keep;
     std::vector<llvm::NewArchiveMember> members;
     std::deque<std::string> names;  // owns member names for the writer
@@ -94,12 +104,12 @@ bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::strin
                 suffixes.push_back(suffix);
             }
             baseline = k.variants.back().target.halide;
-            const std::string archive = scratch(scratchDir, k.spec.name + ".a");
+            const std::string archive = scratch(scratchDir, k.entry + ".a");
             Halide::compile_multitarget(
-                bufferEntryName(k.spec.name), {{Halide::OutputFileType::static_library, archive}}, targets, suffixes,
+                bufferEntryName(k.entry), {{Halide::OutputFileType::static_library, archive}}, targets, suffixes,
                 [&](const std::string &fnName, const Halide::Target &target) {
                     // Halide names each variant's function <entry>-<suffix> (just <entry> when alone).
-                    const std::string entry = bufferEntryName(k.spec.name);
+                    const std::string entry = bufferEntryName(k.entry);
                     for (size_t i = 0; i < k.variants.size(); ++i) {
                         if (fnName == entry + "-" + suffixes[i] || fnName == entry + "_" + suffixes[i])
                             return compileVariant(k, k.variants[i], fnName, target);
@@ -107,7 +117,14 @@ bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::strin
                     if (k.variants.size() == 1) return compileVariant(k, k.variants[0], fnName, target);
                     throw std::runtime_error("unexpected variant function name " + fnName);
                 });
-            if (!collectMembers(archive, k.spec.name, keep, names, members, error)) return false;
+            const size_t first = members.size();
+            if (!collectMembers(archive, k.entry, keep, names, members, error)) return false;
+            if (ptx && k.onGpu()) {
+                for (size_t i = first; i < members.size(); ++i) {
+                    std::string text = embeddedPtx(members[i].Buf->getBuffer());
+                    if (!text.empty()) ptx->push_back({k.entry, text});
+                }
+            }
         }
         const std::string runtime = scratch(scratchDir, "halide_runtime.o");
         Halide::compile_standalone_runtime(runtime, baseline);

@@ -2,7 +2,7 @@
 #include "JitKernel.h"
 
 #include "compiler/algorithm/Conv1dAlgorithm.h"
-#include "compiler/schedule/CpuSchedules.h"
+#include "compiler/schedule/Candidates.h"
 #include "compiler/target/HalideDiagnostics.h"
 #include "convgen/status.h"
 

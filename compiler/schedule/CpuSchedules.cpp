@@ -1,5 +1,5 @@
-// CpuSchedules: register-blocked, vectorized, multi-threaded schedules for x86-64 (AVX2 and SSE2).
-#include "CpuSchedules.h"
+// CpuSchedules: register-blocked, vectorized, multi-threaded schedules for CPUs (x86-64, arm64).
+#include "Candidates.h"
 
 #include <algorithm>
 
@@ -14,6 +14,11 @@ namespace {
 // at 53 GFLOP/s (1 thread, Xeon AVX2) on a 512->512 K=3 layer with the x tile outside the channel tiles.
 constexpr int kDenseOwVectors = 3;
 constexpr int kDenseOcBlock = 4;
+// arm64 has 32 vector registers: a 4-vector x 4-channel tile keeps 16 accumulators, 4 input vectors
+// and the weights live. Not measured: no arm64 hardware here (qemu runs it, but its timings mean nothing).
+constexpr int kNeonDenseOwVectors = 4;
+constexpr int kNeonDenseOcBlock = 4;
+constexpr int kManyRegisters = 32;
 // Depthwise rows: 4 vectors per tile amortize the tap loop; the layer is bandwidth-bound anyway.
 constexpr int kDepthwiseOwVectors = 4;
 // nwc: 2 channel vectors x 4 positions = 8 accumulators.
@@ -39,8 +44,9 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     ScheduleParams p;
     p.candidate = "dense_ncw";
     p.vector = t.vectorLanesF32;
-    p.owBlock = kDenseOwVectors;
-    p.ocBlock = largestDivisor(d.oc, {kDenseOcBlock, 3, 2});
+    const bool many = t.vectorRegisters >= kManyRegisters;
+    p.owBlock = many ? kNeonDenseOwVectors : kDenseOwVectors;
+    p.ocBlock = largestDivisor(d.oc, {many ? kNeonDenseOcBlock : kDenseOcBlock, 3, 2});
     return p;
 }
 
@@ -183,34 +189,6 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
         {"generic", genericRefuses, genericDefaults, genericApply},
     };
     return list;
-}
-
-ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant &t, std::vector<std::string> *why) {
-    for (const ScheduleCandidate &c : cpuCandidates()) {
-        std::string reason = c.refuses(d);
-        if (reason.empty()) return c.defaults(d, t);
-        if (why) why->push_back(c.name + ": " + reason);
-    }
-    return cpuCandidates().back().defaults(d, t);  // unreachable: generic accepts everything
-}
-
-bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) {
-    for (const ScheduleCandidate &c : cpuCandidates()) {
-        if (c.name != p.candidate) continue;
-        std::string reason = c.refuses(f.desc);
-        if (!reason.empty()) {
-            if (error) *error = c.name + ": " + reason;
-            return false;
-        }
-        if (p.vector < 1 || p.owBlock < 1 || p.ocBlock < 1) {
-            if (error) *error = "schedule parameters must be positive: " + p.str();
-            return false;
-        }
-        c.apply(f, p);
-        return true;
-    }
-    if (error) *error = "unknown schedule candidate '" + p.candidate + "'";
-    return false;
 }
 
 }  // namespace convgen

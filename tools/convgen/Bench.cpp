@@ -72,7 +72,7 @@ int benchMain(int argc, char **argv) {
         return 2;
     }
     if (threads > 0) setenv("HL_NUM_THREADS", std::to_string(threads).c_str(), 1);
-    auto variant = args.has("--target") ? variantNamed(args.get("--target")) : variantsFor("host")->front();
+    auto variant = args.has("--target") ? variantNamed(args.get("--target")) : variantNamed("host");
     if (!variant || !variant->runsHere) {
         std::cerr << "convgen bench: target '" << args.get("--target") << "' is unknown or cannot run here\n";
         return 2;

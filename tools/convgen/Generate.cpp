@@ -9,21 +9,28 @@ namespace convgen::cli {
 
 namespace {
 const char *kHelp =
-    "usage: convgen generate SPEC... -o DIR [--target TARGET] [--verbose]\n"
+    "usage: convgen generate SPEC... -o DIR [--target TARGET[,TARGET...]] [--verbose]\n"
     "\n"
-    "Compiles every kernel of each spec file ahead of time and writes into DIR:\n"
-    "  lib<stem>.a      the kernels of <stem>.yaml, each variant of TARGET, a CPU-feature dispatcher\n"
-    "                   and one copy of the Halide runtime (link with -lpthread -ldl -lm)\n"
-    "  <stem>.h         C/C++ header: per kernel NAME(src, wei, bia, dst, batch, length),\n"
-    "                   NAME_output_length(length), NAME_buf(halide_buffer_t *...) and NAME_kernel()\n"
-    "  HalideRuntime.h, convgen/conv1d.h, convgen/status.h   headers the generated header includes\n"
-    "  manifest.json    kernels, problem strings, spec hashes, targets and schedules\n"
+    "Compiles every kernel of each spec file ahead of time and writes into DIR, per spec file and\n"
+    "architecture (suffix: none for x86-64, _arm64, _cuda):\n"
+    "  lib<stem><suffix>.a  the kernels of <stem>.yaml, each variant, a CPU-feature dispatcher and one\n"
+    "                       copy of the Halide runtime (link with -lpthread -ldl -lm)\n"
+    "  <stem><suffix>.h     C/C++ header: per kernel NAME(src, wei, bia, dst, batch, length),\n"
+    "                       NAME_output_length(length), NAME_variant(), NAME_buf(halide_buffer_t *...)\n"
+    "                       and NAME_kernel(); CUDA names are NAME_cuda... and take device pointers\n"
+    "  ptx/NAME_cuda.ptx    the PTX of each CUDA kernel\n"
+    "  HalideRuntime.h, HalideRuntimeCuda.h, convgen/conv1d.h, convgen/status.h   included headers\n"
+    "  manifest.json        kernels, problem strings, spec hashes, targets and schedules\n"
     "Files are staged and moved into DIR only when everything succeeded; output is deterministic.\n"
     "\n"
     "options:\n"
     "  -o, --output DIR   output directory (created if missing)\n"
-    "  --target TARGET    host (default: the best this machine runs), x86-64-avx2 (AVX2+FMA+F16C code\n"
-    "                     with an SSE2 fallback chosen at run time), x86-64 (SSE2 only)\n"
+    "  --target LIST      comma-separated; default host (the best x86-64 variant this machine runs):\n"
+    "                       x86-64-avx2  AVX2+FMA+F16C code with the x86-64 baseline as run-time fallback\n"
+    "                                    (CONVGEN_MAX_CPU_ISA=x86-64 forces the fallback)\n"
+    "                       x86-64       SSE2 only\n"
+    "                       arm64-neon   aarch64 Linux, NEON\n"
+    "                       cuda         NVIDIA GPUs, PTX for compute capability 8.0 and newer\n"
     "  --verbose          print why each schedule candidate refused a kernel\n";
 }  // namespace
 

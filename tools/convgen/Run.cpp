@@ -97,7 +97,7 @@ int runMain(int argc, char **argv) {
         (d.bias && !toDtype(b, d.dtype, "--bias", bia, &error)))
         return fail(error);
 
-    auto variant = args.has("--target") ? variantNamed(args.get("--target")) : variantsFor("host")->front();
+    auto variant = args.has("--target") ? variantNamed(args.get("--target")) : variantNamed("host");
     if (!variant) return fail("unknown target '" + args.get("--target") + "'", 2);
     if (!variant->runsHere) return fail("this machine cannot run " + variant->name, 2);
     auto kernel = JitKernel::build(d, spec->name, *variant, nullptr, &error);

@@ -17,13 +17,13 @@ int targetsMain(int argc, char **argv) {
         return args.ok() ? 0 : 2;
     }
     std::cout << "cpu features: " << convgen_cpu_features() << "\n";
-    auto host = variantsFor("host");
-    std::cout << "host -> " << host->front().name << "\n\n";
+    std::cout << "host -> " << variantNamed("host")->name << "\n\n";
     std::cout << "target        runs here  halide target\n";
     for (const std::string &name : targetNames()) {
         TargetVariant v = *variantNamed(name);
         std::cout.width(14);
-        std::cout << std::left << name << (v.runsHere ? "yes        " : "no         ") << v.halide.to_string() << "\n";
+        const char *runs = v.runsHere ? "yes        " : v.gpu ? "on a GPU   " : "no         ";
+        std::cout << std::left << name << runs << v.halide.to_string() << "\n";
     }
     return 0;
 }

@@ -23,7 +23,9 @@ const char *kHelp =
     "PASS or FAIL with the first failing coordinate. Exits 1 if any kernel fails.\n"
     "\n"
     "options:\n"
-    "  --target TARGET   check only this variant (x86-64-avx2 or x86-64); default: all that run here\n"
+    "  --target TARGET   check only this variant (x86-64-avx2 or x86-64); default: all that run here.\n"
+    "                    arm64-neon kernels are checked under qemu and CUDA kernels on a GPU by the\n"
+    "                    test suite and tools/gpu_check.sh (see README)\n"
     "  --kernel NAME     check only this kernel\n"
     "  --seed N          seed of the input fills (default 1)\n";
 }  // namespace
@@ -52,9 +54,7 @@ int verifyMain(int argc, char **argv) {
         }
         variants.push_back(*v);
     } else {
-        const std::vector<TargetVariant> all = *variantsFor("x86-64-avx2");
-        for (const TargetVariant &v : all)
-            if (v.runsHere) variants.push_back(v);
+        variants = runnableCpuVariants();
     }
     int failures = 0, kernels = 0;
     bool loadFailed = false;

@@ -1,4 +1,4 @@
-// CpuSchedules: the ordered candidate schedules for CPU targets, each accepting a spec or saying why not.
+// The ordered candidate schedules per target kind (CPU, CUDA), each accepting a spec or saying why not.
 #pragma once
 
 #include "ScheduleParams.h"
@@ -20,14 +20,21 @@ struct ScheduleCandidate {
     void (*apply)(Conv1dFuncs &f, const ScheduleParams &p);
 };
 
-// Candidates in order of preference; the last accepts every spec.
+// CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.
 const std::vector<ScheduleCandidate> &cpuCandidates();
 
-// The first candidate that accepts d, with its default parameters. Reasons of the refusing ones
-// are appended to `why` when it is not null (for --verbose).
+// CUDA candidates in order of preference; the last accepts every spec.
+const std::vector<ScheduleCandidate> &cudaCandidates();
+
+// The candidate list for a target (CPU or GPU).
+const std::vector<ScheduleCandidate> &candidatesFor(const TargetVariant &t);
+
+// The first candidate for t that accepts d, with its default parameters. Reasons of the refusing
+// ones are appended to `why` when it is not null (for --verbose).
 ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant &t, std::vector<std::string> *why);
 
-// Applies p (p.candidate names the family). Returns false for an unknown or refusing candidate.
+// Applies p (p.candidate names the candidate, in any list). Returns false for an unknown or
+// refusing candidate.
 bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error);
 
 }  // namespace convgen
