@@ -1,0 +1,150 @@
+/* Runs every CUDA kernel of the bundle on the GPU: checks it against the reference (double, on the
+ * CPU) on random inputs, then times it (median of repeated calls, each synchronized).
+ * usage: gpu_check [RESULTS.jsonl]   (built by tools/gpu_check.sh prepare; see its --help)
+ * gpu_kernels.h, written by gpu_check.sh, includes the generated *_cuda.h headers and defines
+ * GPU_REGISTER_ALL(X). Device memory comes from Halide's CUDA runtime (no CUDA runtime library). */
+#include "gpu_kernels.h"
+
+#include "convgen/reference.h"
+#include "convgen/registry.h"
+#include "convgen/status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define DEFAULT_LENGTH 3000 /* input length for kernels whose length is dynamic (specs/) */
+
+static double now(void) {
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* A device copy of `bytes` bytes of host memory, through a 1-D byte buffer of Halide's runtime. */
+typedef struct {
+    struct halide_buffer_t buf;
+    struct halide_dimension_t dim;
+} device_array;
+
+static int device_alloc(device_array *a, void *host, int64_t bytes, int upload) {
+    memset(a, 0, sizeof *a);
+    a->dim.extent = (int32_t)bytes;
+    a->dim.stride = 1;
+    a->buf.host = (uint8_t *)host;
+    a->buf.type.code = halide_type_uint;
+    a->buf.type.bits = 8;
+    a->buf.type.lanes = 1;
+    a->buf.dimensions = 1;
+    a->buf.dim = &a->dim;
+    int rc = halide_device_malloc(NULL, &a->buf, halide_cuda_device_interface());
+    if (rc == 0 && upload) {
+        a->buf.flags |= halide_buffer_flag_host_dirty;
+        rc = halide_copy_to_device(NULL, &a->buf, halide_cuda_device_interface());
+    }
+    return rc;
+}
+
+static void *device_ptr(device_array *a) { return (void *)halide_cuda_get_device_ptr(NULL, &a->buf); }
+
+static unsigned long long g_state = 20261126;
+static double next_uniform(void) {
+    g_state = g_state * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(g_state >> 11) * 0x1.0p-53 * 2.0 - 1.0;
+}
+
+#define REGISTER(name) convgen_registry_add(name##_kernel());
+
+int main(int argc, char **argv) {
+    GPU_REGISTER_ALL(REGISTER)
+    if (!convgen_cuda_driver_loadable()) {
+        fprintf(stderr, "gpu_check: the CUDA driver (libcuda.so.1) cannot be loaded: no GPU to check on\n");
+        return 2;
+    }
+    FILE *json = argc > 1 ? fopen(argv[1], "w") : NULL;
+    int failed = 0, passed = 0;
+    printf("%-28s %-44s %9s %9s %9s %10s  %s\n", "kernel", "problem", "ms", "TFLOP/s", "GB/s", "max_rel", "result");
+    for (int i = 0; i < convgen_registry_count(); ++i) {
+        const convgen_kernel *k = convgen_registry_at(i);
+        const convgen_conv1d_desc *d = &k->desc;
+        const int64_t mb = d->mb > 0 ? d->mb : 1;
+        int64_t iw = d->iw > 0 ? d->iw : DEFAULT_LENGTH;
+        if (iw < convgen_conv1d_min_length(d)) iw = convgen_conv1d_min_length(d);
+        const int64_t ow = convgen_conv1d_output_length(d, iw), es = convgen_dtype_size(d->dtype);
+        const int64_t nsrc = mb * d->ic * iw, nwei = d->oc * (d->ic / d->g) * d->kw, ndst = mb * d->oc * ow;
+        void *src = malloc((size_t)(nsrc * es)), *wei = malloc((size_t)(nwei * es)), *bia = malloc((size_t)(d->oc * es));
+        void *dst = malloc((size_t)(ndst * es));
+        double *want = malloc((size_t)ndst * sizeof(double)), *mag = malloc((size_t)ndst * sizeof(double));
+        for (int64_t j = 0; j < nsrc; ++j) convgen_store_from_double(d->dtype, src, j, next_uniform());
+        for (int64_t j = 0; j < nwei; ++j) convgen_store_from_double(d->dtype, wei, j, next_uniform());
+        for (int64_t j = 0; j < d->oc; ++j) convgen_store_from_double(d->dtype, bia, j, next_uniform());
+        convgen_reference_conv1d(d, mb, iw, src, wei, bia, want, mag);
+
+        device_array ds, dwt, db, dd;
+        int rc = device_alloc(&ds, src, nsrc * es, 1);
+        if (rc == 0) rc = device_alloc(&dwt, wei, nwei * es, 1);
+        if (rc == 0) rc = device_alloc(&db, bia, d->oc * es, 1);
+        if (rc == 0) rc = device_alloc(&dd, dst, ndst * es, 0);
+        if (rc == 0) rc = k->fn(device_ptr(&ds), device_ptr(&dwt), device_ptr(&db), device_ptr(&dd), mb, iw);
+        if (rc == 0) {
+            dd.buf.flags |= halide_buffer_flag_device_dirty;
+            rc = halide_copy_to_host(NULL, &dd.buf);
+        }
+        double max_rel = 0;
+        int ok = rc == 0;
+        const double u = d->dtype == CONVGEN_F16 ? 0x1.0p-11 : d->dtype == CONVGEN_BF16 ? 0x1.0p-8 : 0x1.0p-24;
+        const double n_acc = (double)(d->ic / d->g * d->kw + 1);
+        for (int64_t j = 0; j < ndst && rc == 0; ++j) {
+            const double got = convgen_load_as_double(d->dtype, dst, j), w = want[j];
+            /* The bound of compiler/verify/KernelCheck.cpp: f32 accumulation, activation, output rounding. */
+            const double tol = 1.13 * (n_acc + 2) * 0x1.0p-24 * mag[j] + 32 * 0x1.0p-24 * fabs(w) + u * fabs(w) + 1e-7;
+            const double err = fabs(got - w);
+            if (!(err <= tol)) ok = 0;
+            if (err / (mag[j] + 1e-30) > max_rel) max_rel = err / (mag[j] + 1e-30);
+        }
+        double median = 0;
+        if (ok) {
+            double times[1000];
+            int runs = 0;
+            for (int w = 0; w < 3; ++w) k->fn(device_ptr(&ds), device_ptr(&dwt), device_ptr(&db), device_ptr(&dd), mb, iw);
+            const double start = now();
+            while (runs < 1000 && (runs < 10 || now() - start < 0.25)) {
+                const double t0 = now();
+                k->fn(device_ptr(&ds), device_ptr(&dwt), device_ptr(&db), device_ptr(&dd), mb, iw);
+                times[runs++] = now() - t0;
+            }
+            qsort(times, (size_t)runs, sizeof times[0], cmp);
+            median = times[runs / 2];
+        }
+        const double flops = 2.0 * (double)ndst * (double)(d->ic / d->g * d->kw);
+        const double bytes = (double)((nsrc + nwei + ndst) * es);
+        printf("%-28s %-44s %9.4f %9.3f %9.1f %10.2e  %s%s\n", k->name, k->problem, median * 1e3,
+               ok ? flops / median * 1e-12 : 0.0, ok ? bytes / median * 1e-9 : 0.0, max_rel, ok ? "PASS" : "FAIL",
+               rc ? " (kernel or copy returned an error)" : "");
+        fflush(stdout);
+        if (json)
+            fprintf(json,
+                    "{\"kernel\": \"%s\", \"problem\": \"%s\", \"ok\": %d, \"ms\": %.6f, \"flops\": %.0f, \"bytes\": %.0f, "
+                    "\"mb\": %lld, \"iw\": %lld, \"ic\": %lld, \"oc\": %lld, \"kw\": %lld, \"sw\": %lld, \"dw\": %lld, "
+                    "\"pw_l\": %lld, \"pw_r\": %lld, \"g\": %lld, \"bias\": %d, \"padding_mode\": %d, \"activation\": %d, "
+                    "\"layout\": %d, \"dtype\": %d}\n",
+                    k->name, k->problem, ok, median * 1e3, flops, bytes, (long long)mb, (long long)iw, (long long)d->ic,
+                    (long long)d->oc, (long long)d->kw, (long long)d->sw, (long long)d->dw, (long long)d->pw_l,
+                    (long long)d->pw_r, (long long)d->g, d->bias, (int)d->padding_mode, (int)d->activation,
+                    (int)d->layout, (int)d->dtype);
+        ok ? ++passed : ++failed;
+        halide_device_free(NULL, &ds.buf), halide_device_free(NULL, &dwt.buf), halide_device_free(NULL, &db.buf);
+        halide_device_free(NULL, &dd.buf);
+        free(src), free(wei), free(bia), free(dst), free(want), free(mag);
+    }
+    if (json) fclose(json);
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}
