@@ -12,6 +12,9 @@ mode=${1:-all}
 
 APT_PACKAGES=(build-essential ninja-build pkg-config python3 python3-venv python3-pip
               llvm-19-dev libgtest-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev)
+# For the arm64 tests (cross compiler and qemu-user); their tests are skipped, with a reason, when
+# these cannot be installed.
+APT_OPTIONAL=(g++-aarch64-linux-gnu qemu-user)
 PIP_PACKAGES=("halide==21.0.0" "cmake>=3.28,<4")
 VENV=${CONVGEN_VENV:-$PWD/.venv}
 
@@ -19,11 +22,22 @@ missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+optional=()
+for p in "${APT_OPTIONAL[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || optional+=("$p")
+done
+SUDO=; [[ $(id -u) -ne 0 ]] && SUDO=sudo
+if ((${#missing[@]} + ${#optional[@]})); then
+  $SUDO apt-get update -q
+fi
 if ((${#missing[@]})); then
   echo "setup: installing Debian packages: ${missing[*]}"
-  SUDO=; [[ $(id -u) -ne 0 ]] && SUDO=sudo
-  $SUDO apt-get update -q
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+if ((${#optional[@]})); then
+  echo "setup: installing Debian packages for the arm64 tests: ${optional[*]}"
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${optional[@]}" ||
+    echo "setup: WARNING: could not install ${optional[*]}: the arm64 tests will be skipped"
 fi
 
 if ! "$VENV/bin/python" -c "import halide" 2>/dev/null || [[ ! -x $VENV/bin/cmake ]]; then

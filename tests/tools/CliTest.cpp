@@ -154,6 +154,33 @@ TEST_F(Cli, GenerateIsDeterministic) {
     EXPECT_TRUE(slurp(path("a/manifest.json")) == slurp(path("c/manifest.json")));
 }
 
+TEST_F(Cli, GenerateOneLibraryPerArchitecture) {
+    write("k.yaml", kSpec);
+    Result r = convgen("generate " + path("k.yaml") + " -o " + path("out") + " --target x86-64-avx2,x86-64,arm64-neon,cuda");
+    ASSERT_EQ(r.code, 0) << r.err;
+    for (const char *f : {"libk.a", "k.h", "libk_arm64.a", "k_arm64.h", "libk_cuda.a", "k_cuda.h",
+                          "ptx/cli_conv_cuda.ptx", "HalideRuntimeCuda.h"}) {
+        struct stat st;
+        EXPECT_EQ(stat(path(std::string("out/") + f).c_str(), &st), 0) << f;
+    }
+    const std::string manifest = slurp(path("out/manifest.json"));
+    for (const char *s : {"\"arch\": \"x86-64\"", "\"arch\": \"arm64\"", "\"arch\": \"cuda\"",
+                          "\"library\": \"libk_arm64.a\"", "\"c_entry\": \"cli_conv_cuda\"",
+                          "\"halide_target\": \"arm-64-linux\"", "\"schedule\": \"cuda_"})
+        EXPECT_NE(manifest.find(s), std::string::npos) << s;
+    const std::string header = slurp(path("out/k.h")), cuda = slurp(path("out/k_cuda.h"));
+    EXPECT_NE(header.find("static inline const char *cli_conv_variant(void)"), std::string::npos);
+    EXPECT_NE(header.find("CONVGEN_MAX_CPU_ISA"), std::string::npos);
+    EXPECT_NE(cuda.find("static inline int cli_conv_cuda(const float *src"), std::string::npos);
+    EXPECT_NE(cuda.find("halide_cuda_wrap_device_ptr"), std::string::npos);
+    r = convgen("generate " + path("k.yaml") + " -o " + path("bad") + " --target x86-64,riscv");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("unknown target 'riscv'"), std::string::npos) << r.err;
+    r = convgen("generate " + path("k.yaml") + " -o " + path("bad") + " --target cuda,cuda");
+    EXPECT_EQ(r.code, 2);
+    EXPECT_NE(r.err.find("given twice"), std::string::npos) << r.err;
+}
+
 TEST_F(Cli, GenerateSpecErrorIsLocatedAndWritesNothing) {
     write("bad.yaml", "name: bad\nin_channels: 4\nout_channels: 4\nkernel_size: 3\nstride: 2\npadding: same\n");
     Result r = convgen("generate " + path("bad.yaml") + " -o " + path("out"));

@@ -10,10 +10,12 @@
 #include "convgen/status.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_LENGTH 3000 /* input length for kernels whose length is dynamic (specs/) */
 
@@ -54,13 +56,53 @@ static int device_alloc(device_array *a, void *host, int64_t bytes, int upload) 
 
 static void *device_ptr(device_array *a) { return (void *)halide_cuda_get_device_ptr(NULL, &a->buf); }
 
-static unsigned long long g_state = 20261126;
-static double next_uniform(void) {
-    g_state = g_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (double)(g_state >> 11) * 0x1.0p-53 * 2.0 - 1.0;
+static double next_uniform(unsigned long long *state) {
+    *state = *state * 6364136223846793005ull + 1442695040888963407ull;
+    return (double)(*state >> 11) * 0x1.0p-53 * 2.0 - 1.0;
 }
 
 #define REGISTER(name) convgen_registry_add(name##_kernel());
+
+/* One kernel's inputs and reference output, prepared on the CPU (in parallel: the reference is the
+ * slow part of a run). */
+typedef struct {
+    int64_t mb, iw, ow, nsrc, nwei, ndst;
+    void *src, *wei, *bia;
+    double *want, *mag;
+} prepared;
+
+static prepared *g_prep;
+static int g_next;
+static pthread_mutex_t g_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void prepare(int i) {
+    const convgen_conv1d_desc *d = &convgen_registry_at(i)->desc;
+    prepared *p = &g_prep[i];
+    p->mb = d->mb > 0 ? d->mb : 1;
+    p->iw = d->iw > 0 ? d->iw : DEFAULT_LENGTH;
+    if (p->iw < convgen_conv1d_min_length(d)) p->iw = convgen_conv1d_min_length(d);
+    p->ow = convgen_conv1d_output_length(d, p->iw);
+    const int64_t es = convgen_dtype_size(d->dtype);
+    p->nsrc = p->mb * d->ic * p->iw, p->nwei = d->oc * (d->ic / d->g) * d->kw, p->ndst = p->mb * d->oc * p->ow;
+    p->src = malloc((size_t)(p->nsrc * es)), p->wei = malloc((size_t)(p->nwei * es)), p->bia = malloc((size_t)(d->oc * es));
+    p->want = malloc((size_t)p->ndst * sizeof(double)), p->mag = malloc((size_t)p->ndst * sizeof(double));
+    unsigned long long state = 20261126ull + (unsigned long long)i * 7919ull;
+    for (int64_t j = 0; j < p->nsrc; ++j) convgen_store_from_double(d->dtype, p->src, j, next_uniform(&state));
+    for (int64_t j = 0; j < p->nwei; ++j) convgen_store_from_double(d->dtype, p->wei, j, next_uniform(&state));
+    for (int64_t j = 0; j < d->oc; ++j) convgen_store_from_double(d->dtype, p->bia, j, next_uniform(&state));
+    convgen_reference_conv1d(d, p->mb, p->iw, p->src, p->wei, p->bia, p->want, p->mag);
+}
+
+static void *worker(void *arg) {
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&g_lock);
+        const int i = g_next++;
+        pthread_mutex_unlock(&g_lock);
+        if (i >= convgen_registry_count()) return NULL;
+        prepare(i);
+    }
+}
 
 int main(int argc, char **argv) {
     GPU_REGISTER_ALL(REGISTER)
@@ -70,22 +112,21 @@ int main(int argc, char **argv) {
     }
     FILE *json = argc > 1 ? fopen(argv[1], "w") : NULL;
     int failed = 0, passed = 0;
+    g_prep = calloc((size_t)convgen_registry_count(), sizeof *g_prep);
+    pthread_t threads[16];
+    const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    const int nthreads = cores < 1 ? 1 : cores > 16 ? 16 : (int)cores;
+    for (int t = 0; t < nthreads; ++t) pthread_create(&threads[t], NULL, worker, NULL);
+    for (int t = 0; t < nthreads; ++t) pthread_join(threads[t], NULL);
     printf("%-28s %-44s %9s %9s %9s %10s  %s\n", "kernel", "problem", "ms", "TFLOP/s", "GB/s", "max_rel", "result");
     for (int i = 0; i < convgen_registry_count(); ++i) {
         const convgen_kernel *k = convgen_registry_at(i);
         const convgen_conv1d_desc *d = &k->desc;
-        const int64_t mb = d->mb > 0 ? d->mb : 1;
-        int64_t iw = d->iw > 0 ? d->iw : DEFAULT_LENGTH;
-        if (iw < convgen_conv1d_min_length(d)) iw = convgen_conv1d_min_length(d);
-        const int64_t ow = convgen_conv1d_output_length(d, iw), es = convgen_dtype_size(d->dtype);
-        const int64_t nsrc = mb * d->ic * iw, nwei = d->oc * (d->ic / d->g) * d->kw, ndst = mb * d->oc * ow;
-        void *src = malloc((size_t)(nsrc * es)), *wei = malloc((size_t)(nwei * es)), *bia = malloc((size_t)(d->oc * es));
-        void *dst = malloc((size_t)(ndst * es));
-        double *want = malloc((size_t)ndst * sizeof(double)), *mag = malloc((size_t)ndst * sizeof(double));
-        for (int64_t j = 0; j < nsrc; ++j) convgen_store_from_double(d->dtype, src, j, next_uniform());
-        for (int64_t j = 0; j < nwei; ++j) convgen_store_from_double(d->dtype, wei, j, next_uniform());
-        for (int64_t j = 0; j < d->oc; ++j) convgen_store_from_double(d->dtype, bia, j, next_uniform());
-        convgen_reference_conv1d(d, mb, iw, src, wei, bia, want, mag);
+        prepared *p = &g_prep[i];
+        const int64_t mb = p->mb, iw = p->iw, es = convgen_dtype_size(d->dtype);
+        const int64_t nsrc = p->nsrc, nwei = p->nwei, ndst = p->ndst;
+        void *src = p->src, *wei = p->wei, *bia = p->bia, *dst = malloc((size_t)(ndst * es));
+        double *want = p->want, *mag = p->mag;
 
         device_array ds, dwt, db, dd;
         int rc = device_alloc(&ds, src, nsrc * es, 1);
