@@ -4,6 +4,7 @@
 #include "compiler/emit/CHeader.h"
 #include "compiler/emit/Manifest.h"
 #include "compiler/emit/OutputDir.h"
+#include "compiler/emit/PkgConfig.h"
 #include "compiler/emit/StaticLibrary.h"
 #include "compiler/schedule/Candidates.h"
 #include "compiler/spec/SpecParser.h"
@@ -115,6 +116,13 @@ int generate(const GenerateRequest &request, std::ostream &log, std::ostream &er
             if (!writeStaticLibrary(l.kernels, out.path(l.library), out.path(".scratch"), &error, &ptx) ||
                 !out.write(l.header, cHeaderText(l.kernels, stem, banner(e.specPath, l.arch, l.kernels)), &error)) {
                 err << "convgen generate: " << e.specPath << ": " << error << "\n";
+                return 1;
+            }
+            const std::string pc = stem + ".pc";
+            if (!out.write(pc, pkgConfigText(stem, l.library, "convgen kernels of " +
+                                                 llvm::sys::path::filename(e.specPath).str() + " for " + l.arch),
+                           &error)) {
+                err << "convgen generate: " << error << "\n";
                 return 1;
             }
             for (const auto &[entry, text] : ptx) {

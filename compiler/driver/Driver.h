@@ -25,7 +25,8 @@ struct GenerateRequest {
     bool verbose = false;
 };
 
-// Writes per spec file and architecture lib<stem><suffix>.a and <stem><suffix>.h (suffix "" for
+// Writes per spec file and architecture lib<stem><suffix>.a, <stem><suffix>.h and a pkg-config
+// file <stem><suffix>.pc (suffix "" for
 // x86-64, _arm64, _cuda), PTX files for CUDA (ptx/<kernel>_cuda.ptx), the support headers and
 // manifest.json into outDir, all or nothing. Returns a process exit code (0 on success).
 int generate(const GenerateRequest &request, std::ostream &log, std::ostream &err);

@@ -18,6 +18,7 @@ const char *kHelp =
     "  <stem><suffix>.h     C/C++ header: per kernel NAME(src, wei, bia, dst, batch, length),\n"
     "                       NAME_output_length(length), NAME_variant(), NAME_buf(halide_buffer_t *...)\n"
     "                       and NAME_kernel(); CUDA names are NAME_cuda... and take device pointers\n"
+    "  <stem><suffix>.pc    pkg-config file (Cflags and Libs, relative to its own location)\n"
     "  ptx/NAME_cuda.ptx    the PTX of each CUDA kernel\n"
     "  HalideRuntime.h, HalideRuntimeCuda.h, convgen/conv1d.h, convgen/status.h   included headers\n"
     "  manifest.json        kernels, problem strings, spec hashes, targets and schedules\n"

@@ -67,7 +67,7 @@ TEST(Generate, PublishesOnlyTheOutputs) {
     std::sort(names.begin(), names.end());
     // No staging or scratch folders are left behind.
     EXPECT_EQ(names, (std::vector<std::string>{"HalideRuntime.h", "HalideRuntimeCuda.h", "convgen", "libsmall.a",
-                                               "manifest.json", "small.h"}));
+                                               "manifest.json", "small.h", "small.pc"}));
     names = entries(dir + "/a/convgen");
     std::sort(names.begin(), names.end());
     EXPECT_EQ(names, (std::vector<std::string>{"conv1d.h", "status.h"}));
