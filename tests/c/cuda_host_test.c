@@ -3,26 +3,14 @@
  * returns an error code instead of crashing. (tools/gpu_check.sh runs them on a GPU.) */
 #include "test_kernels.h"
 
+#include "expect.h"
+
 #include "convgen/registry.h"
 #include "convgen/status.h"
 
 #include <dlfcn.h>
 #include <stdio.h>
 #include <string.h>
-
-static int g_failed, g_passed;
-
-#define EXPECT(cond, ...)                               \
-    do {                                                \
-        if (cond) {                                     \
-            ++g_passed;                                 \
-        } else {                                        \
-            ++g_failed;                                 \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__); \
-            printf(__VA_ARGS__);                        \
-            printf("\n");                               \
-        }                                               \
-    } while (0)
 
 #define REGISTER(name)                                                                                  \
     do {                                                                                                 \
@@ -48,6 +36,5 @@ int main(void) {
                    k->name);
     }
     EXPECT(convgen_registry_count() > 40, "only %d CUDA kernels", convgen_registry_count());
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return expect_summary();
 }

@@ -5,6 +5,8 @@
  * and defines CONVGEN_TEST_REGISTER_ALL(X) and CONVGEN_TEST_TARGET (the --target of generate). */
 #include "test_kernels.h"
 
+#include "expect.h"
+
 #include "convgen/cpu.h"
 #include "convgen/half.h"
 #include "convgen/reference.h"
@@ -17,20 +19,6 @@
 
 /* Reference work allowed per check (multiply-adds): keeps the run short under qemu. */
 #define WORK_BUDGET 3000000.0
-
-static int g_failed, g_passed;
-
-#define EXPECT(cond, ...)                                     \
-    do {                                                      \
-        if (cond) {                                           \
-            ++g_passed;                                       \
-        } else {                                              \
-            ++g_failed;                                       \
-            printf("FAIL %s:%d: ", __FILE__, __LINE__);       \
-            printf(__VA_ARGS__);                              \
-            printf("\n");                                     \
-        }                                                     \
-    } while (0)
 
 static unsigned long long g_state = 12345;
 static int next_int(void) { /* integers in [-3, 3] */
@@ -157,6 +145,5 @@ int main(void) {
     EXPECT(y[0] == 6 && y[1] == 10 && y[2] == 14 && y[3] == 18 && y[4] == 22, "tutorial: got %g %g %g %g %g", y[0],
            y[1], y[2], y[3], y[4]);
 
-    printf("%d passed, %d failed\n", g_passed, g_failed);
-    return g_failed ? 1 : 0;
+    return expect_summary();
 }
