@@ -1,0 +1,83 @@
+// Machine: an AVX2 FMA loop with independent accumulators, and the STREAM triad, per thread count.
+#include "Machine.h"
+
+#include <immintrin.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+#include <vector>
+
+namespace convgen::bench {
+
+namespace {
+
+constexpr int kAccumulators = 12;  // > FMA latency x throughput (4 x 2 on Skylake-class cores)
+
+__attribute__((target("avx2,fma"))) float fmaLoop(long iterations) {
+    __m256 acc[kAccumulators];
+    for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm256_set1_ps(float(i) * 1e-3f);
+    const __m256 a = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    for (long it = 0; it < iterations; ++it)
+        for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm256_fmadd_ps(acc[i], a, b);
+    __m256 sum = acc[0];
+    for (int i = 1; i < kAccumulators; ++i) sum = _mm256_add_ps(sum, acc[i]);
+    float out[8];
+    _mm256_storeu_ps(out, sum);
+    return out[0];
+}
+
+template <typename F>
+double parallelSeconds(int threads, F body) {
+    std::vector<std::thread> pool;
+    const auto start = std::chrono::steady_clock::now();
+    for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { body(t); });
+    for (auto &th : pool) th.join();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+double triadGbps(int threads, size_t totalBytes) {
+    const size_t n = totalBytes / 3 / sizeof(float) / size_t(threads);
+    std::vector<std::vector<float>> a(threads, std::vector<float>(n, 1.f)), b = a, c = a;
+    const int reps = std::max<int>(1, int((1u << 30) / totalBytes));
+    std::vector<double> rates;
+    for (int run = 0; run < 7; ++run) {
+        const double s = parallelSeconds(threads, [&](int t) {
+            float *x = a[t].data();
+            const float *y = b[t].data(), *z = c[t].data();
+            for (int r = 0; r < reps; ++r) {
+                for (size_t i = 0; i < n; ++i) x[i] = y[i] + 0.5f * z[i];
+                asm volatile("" ::: "memory");
+            }
+        });
+        rates.push_back(double(3 * sizeof(float) * n) * threads * reps / s * 1e-9);
+    }
+    return median(rates);
+}
+
+}  // namespace
+
+Ceilings measureCeilings(int threads) {
+    Ceilings c;
+    const long iterations = 20'000'000;
+    std::vector<double> rates;
+    volatile float sink = 0;
+    for (int run = 0; run < 5; ++run) {
+        const double s = parallelSeconds(threads, [&](int) { sink = sink + fmaLoop(iterations); });
+        rates.push_back(2.0 * 8 * kAccumulators * double(iterations) * threads / s * 1e-9);
+    }
+    c.peakGflops = median(rates);
+    c.l3Gbps = triadGbps(threads, size_t(4) << 20);
+    c.dramGbps = triadGbps(threads, size_t(384) << 20);
+    const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);
+    c.l3Bytes = l3 > 0 ? double(l3) : 16e6;
+    return c;
+}
+
+}  // namespace convgen::bench

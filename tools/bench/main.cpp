@@ -1,0 +1,366 @@
+// convgen-bench: convgen's kernels against oneDNN, PyTorch and ONNX Runtime on a suite of conv1d
+// layers, next to the machine's measured FMA peak and bandwidth. Never run by the tests.
+#include "Machine.h"
+#include "OneDnnPeer.h"
+#include "compiler/jit/JitKernel.h"
+#include "compiler/spec/Conv1dSpec.h"
+#include "compiler/verify/KernelCheck.h"
+
+#include <llvm/Support/JSON.h>
+#include <llvm/Support/raw_ostream.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+
+#include <unistd.h>
+
+using namespace convgen;
+using namespace convgen::bench;
+
+namespace {
+
+const char *kHelp =
+    "usage: convgen-bench --suite CSV [--threads 1,2] [--json FILE] [--min-time S] [--layers a,b]\n"
+    "\n"
+    "For each layer of CSV (columns as shared/bench/shapes.csv) and each thread count, in one run:\n"
+    "measures the machine's f32 FMA peak and triad bandwidth (L3- and DRAM-sized); times convgen's\n"
+    "kernel (ncw f32, batch and length dynamic, default schedule), oneDNN's convolution_forward on\n"
+    "plain ncw and on its own layout (format any, reorders excluded), PyTorch's F.conv1d (Debian's\n"
+    "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
+    "and checks every output against the naive reference before timing counts. convgen and oneDNN\n"
+    "are timed interleaved in rounds; the Python peers in their own process in the same run. Prints\n"
+    "GFLOP/s, %% of peak, %% of the bandwidth roofline and convgen / best peer, with the geometric\n"
+    "mean; peers that are not installed are skipped with a note. oneDNN is capped to AVX2 like\n"
+    "convgen (set ONEDNN_MAX_CPU_ISA to change that); PyTorch and ONNX Runtime use every ISA the CPU has.\n"
+    "  --threads LIST  thread counts (default 1,2); each runs in its own process\n"
+    "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
+    "                  best_peer_gflops, ratio, peak_pct, roofline_pct\n"
+    "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
+    "  --layers LIST   only these layer names\n";
+
+struct Layer {
+    std::string name;
+    convgen_conv1d_desc d{};
+};
+
+std::vector<Layer> readSuite(const std::string &path, std::string *error) {
+    std::ifstream in(path);
+    if (!in) {
+        *error = "cannot read " + path;
+        return {};
+    }
+    std::string line;
+    std::getline(in, line);
+    std::vector<std::string> header;
+    for (std::stringstream ss(line); std::getline(ss, line, ',');) header.push_back(line);
+    std::vector<Layer> layers;
+    while (std::getline(in, line)) {
+        if (line.empty()) continue;
+        std::map<std::string, std::string> f;
+        std::stringstream ss(line);
+        for (size_t i = 0; i < header.size() && std::getline(ss, line, ','); ++i) f[header[i]] = line;
+        auto num = [&](const char *k) { return std::atoll(f[k].c_str()); };
+        Layer l;
+        l.name = f["name"];
+        Conv1dSpec defaults;
+        l.d = defaults.desc;
+        l.d.ic = num("in_channels"), l.d.oc = num("out_channels"), l.d.kw = num("kernel_size");
+        l.d.sw = num("stride"), l.d.dw = num("dilation"), l.d.g = num("groups");
+        l.d.pw_l = num("pad_left"), l.d.pw_r = num("pad_right"), l.d.bias = int(num("bias"));
+        l.d.mb = num("batch"), l.d.iw = num("length");  // the sizes to run; the kernel keeps them dynamic
+        if (l.d.ic < 1 || l.d.oc < 1 || l.d.kw < 1 || l.d.g < 1 || l.d.sw < 1 || l.d.dw < 1 || l.d.ic % l.d.g ||
+            l.d.oc % l.d.g) {
+            *error = path + ": bad row for layer '" + l.name + "'";
+            return {};
+        }
+        layers.push_back(l);
+    }
+    return layers;
+}
+
+double seconds(std::chrono::steady_clock::time_point a) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
+}
+
+double median(std::vector<double> v) {
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+// A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
+// result to the same bound as convgen's.
+KernelFn replay(const std::vector<float> &out) {
+    return [&out](const void *, const void *, const void *, void *dst, int64_t, int64_t, std::string *) {
+        std::memcpy(dst, out.data(), out.size() * sizeof(float));
+        return 0;
+    };
+}
+
+std::vector<float> readFloats(const std::string &path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::vector<float> v(bytes.size() / sizeof(float));
+    std::memcpy(v.data(), bytes.data(), v.size() * sizeof(float));
+    return v;
+}
+
+void writeBytes(const std::string &path, const std::vector<uint8_t> &bytes) {
+    std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char *>(bytes.data()), std::streamsize(bytes.size()));
+}
+
+// One thread count, in this process (HL_NUM_THREADS and OMP_NUM_THREADS set by the parent).
+int runThreads(const std::vector<Layer> &layers, int threads, double minTime, const std::string &jsonPath) {
+    const Ceilings c = measureCeilings(threads);
+    std::printf("threads %d: f32 FMA peak %.1f GFLOP/s, triad %.1f GB/s (L3-sized), %.1f GB/s (DRAM-sized), "
+                "L3 %.0f MiB\n", threads, c.peakGflops, c.l3Gbps, c.dramGbps, c.l3Bytes / 1048576);
+    const TargetVariant variant = *variantNamed("host");
+
+    // Inputs and references first; the Python peers then run over all layers in one process each.
+    char dirModel[] = "/tmp/convgen_bench_XXXXXX";
+    const std::string dir = mkdtemp(dirModel);
+    std::vector<CheckCase> cases;
+    llvm::json::Array layerJson;
+    for (const Layer &l : layers) {
+        convgen_conv1d_desc dyn = l.d;
+        dyn.mb = dyn.iw = 0;
+        cases.push_back(makeCase(dyn, l.d.mb, l.d.iw, Fill::Random, 1));
+        writeBytes(dir + "/" + l.name + ".src.f32", cases.back().src);
+        writeBytes(dir + "/" + l.name + ".wei.f32", cases.back().wei);
+        writeBytes(dir + "/" + l.name + ".bia.f32", cases.back().bia);
+        layerJson.push_back(llvm::json::Object{{"name", l.name}, {"mb", l.d.mb}, {"ic", l.d.ic}, {"oc", l.d.oc},
+                                               {"iw", l.d.iw}, {"kw", l.d.kw}, {"sw", l.d.sw}, {"dw", l.d.dw},
+                                               {"pw_l", l.d.pw_l}, {"pw_r", l.d.pw_r}, {"g", l.d.g},
+                                               {"bias", l.d.bias}});
+    }
+    {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << llvm::json::Value(std::move(layerJson));
+        std::ofstream(dir + "/layers.json") << os.str();
+    }
+    std::map<std::string, llvm::json::Object> peerTimes;
+    const std::pair<const char *, std::string> peers[] = {
+        {"torch", CONVGEN_SYSTEM_PYTHON}, {"onnxruntime", CONVGEN_VENV_PYTHON}};
+    for (const auto &[name, python] : peers) {
+        const std::string cmd = python + " " CONVGEN_PEERS_SCRIPT " " + name + " " + dir + " " + std::to_string(threads) +
+                                " 2>&1";
+        if (std::system(cmd.c_str()) != 0) std::printf("note: %s helper failed\n", name);
+        std::ifstream in(dir + "/" + name + ".json");
+        std::stringstream ss;
+        ss << in.rdbuf();
+        auto parsed = llvm::json::parse(ss.str());
+        if (parsed && parsed->getAsObject()) {
+            peerTimes[name] = *parsed->getAsObject();
+            if (auto e = peerTimes[name].getString("error")) std::printf("note: %s skipped: %s\n", name, e->str().c_str());
+        } else {
+            llvm::consumeError(parsed.takeError());
+            std::printf("note: %s skipped: no results\n", name);
+        }
+    }
+
+    std::printf("%-18s %8s %6s %6s %9s %9s %9s %9s %-14s %6s\n", "layer", "convgen", "%peak", "%roof", "dnnl-ncw",
+                "dnnl-any", "torch", "ort", "best peer", "ratio");
+    llvm::json::Array rows;
+    std::vector<double> ratios;
+    for (size_t i = 0; i < layers.size(); ++i) {
+        const Layer &l = layers[i];
+        const CheckCase &cc = cases[i];
+        convgen_conv1d_desc dyn = l.d;
+        dyn.mb = dyn.iw = 0;
+        const double flops = 2.0 * double(l.d.mb * l.d.oc * cc.ow) * double(l.d.ic / l.d.g * l.d.kw);
+        const double bytes = 4.0 * double(cc.src.size() / 4 + cc.wei.size() / 4 + cc.bia.size() / 4 + cc.want.size());
+        std::string error;
+        auto kernel = JitKernel::build(dyn, "bench_" + l.name, variant, nullptr, &error);
+        if (!kernel) {
+            std::printf("%-18s convgen failed to compile: %s\n", l.name.c_str(), error.c_str());
+            continue;
+        }
+        auto convgenFn = [&](const void *s, const void *w, const void *b, void *o, int64_t n, int64_t len,
+                             std::string *e) { return kernel->run(s, w, b, o, n, len, e); };
+        CheckResult ok = checkCase(dyn, cc, convgenFn);
+        std::map<std::string, double> gflops;  // per implementation, checked ones only
+        std::map<std::string, std::string> notes;
+        std::vector<float> dst(cc.want.size());
+        std::vector<double> tConvgen, tPlain, tAny;
+        auto dnnl = OneDnnPeer::create(dyn, l.d.mb, l.d.iw, reinterpret_cast<const float *>(cc.src.data()),
+                                       reinterpret_cast<const float *>(cc.wei.data()),
+                                       reinterpret_cast<const float *>(cc.bia.data()), &error);
+        bool plainOk = false, anyOk = false;
+        if (dnnl) {
+            dnnl->run(true);
+            dnnl->run(false);
+            std::vector<float> p = dnnl->output(true), a = dnnl->output(false);
+            plainOk = checkCase(dyn, cc, replay(p)).pass;
+            anyOk = checkCase(dyn, cc, replay(a)).pass;
+        } else if (i == 0) {
+            std::printf("note: %s\n", error.c_str());
+        }
+        // Interleaved rounds: convgen, oneDNN ncw, oneDNN any, each a short burst, until minTime.
+        const auto start = std::chrono::steady_clock::now();
+        while (ok.pass && (tConvgen.size() < 5 || seconds(start) < minTime * 3) && tConvgen.size() < 5000) {
+            auto t0 = std::chrono::steady_clock::now();
+            kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.d.mb, l.d.iw, nullptr);
+            tConvgen.push_back(seconds(t0));
+            if (plainOk) {
+                t0 = std::chrono::steady_clock::now();
+                dnnl->run(true);
+                tPlain.push_back(seconds(t0));
+            }
+            if (anyOk) {
+                t0 = std::chrono::steady_clock::now();
+                dnnl->run(false);
+                tAny.push_back(seconds(t0));
+            }
+        }
+        // The first runs are warm-up.
+        auto warm = [](std::vector<double> &v) { if (v.size() > 4) v.erase(v.begin(), v.begin() + 2); };
+        warm(tConvgen), warm(tPlain), warm(tAny);
+        const double convgen = ok.pass ? flops / median(tConvgen) * 1e-9 : 0;
+        if (plainOk) gflops["oneDNN-ncw"] = flops / median(tPlain) * 1e-9;
+        if (anyOk) gflops["oneDNN-any"] = flops / median(tAny) * 1e-9;
+        for (const char *peer : {"torch", "onnxruntime"}) {
+            auto it = peerTimes.find(peer);
+            if (it == peerTimes.end()) continue;
+            auto ms = it->second.getNumber(l.name);
+            if (!ms) continue;
+            std::vector<float> out = readFloats(dir + "/" + l.name + "." + peer + ".out.f32");
+            if (out.size() == cc.want.size() && checkCase(dyn, cc, replay(out)).pass)
+                gflops[peer] = flops / (*ms * 1e-3) * 1e-9;
+            else
+                notes[peer] = "wrong result";
+        }
+        std::string best = "-";
+        double bestGflops = 0;
+        for (const auto &[name, g] : gflops)
+            if (g > bestGflops) best = name, bestGflops = g;
+        const double ai = flops / bytes;
+        const double bw = bytes <= c.l3Bytes ? c.l3Gbps : c.dramGbps;
+        const double roof = std::min(c.peakGflops, ai * bw);
+        const double ratio = bestGflops > 0 && convgen > 0 ? convgen / bestGflops : 0;
+        if (ratio > 0) ratios.push_back(ratio);
+        auto cell = [&](const char *k) {
+            auto it = gflops.find(k);
+            return it == gflops.end() ? std::string("-") : std::to_string(it->second).substr(0, 7);
+        };
+        std::printf("%-18s %8.2f %5.0f%% %5.0f%% %9s %9s %9s %9s %-14s %6.2f%s\n", l.name.c_str(), convgen,
+                    100 * convgen / c.peakGflops, 100 * convgen / roof, cell("oneDNN-ncw").c_str(),
+                    cell("oneDNN-any").c_str(), cell("torch").c_str(), cell("onnxruntime").c_str(), best.c_str(), ratio,
+                    ok.pass ? "" : ("  convgen WRONG: " + ok.failure).c_str());
+        std::fflush(stdout);
+        llvm::json::Object row{{"name", l.name},
+                               {"threads", threads},
+                               {"convgen_gflops", convgen},
+                               {"best_peer", best},
+                               {"best_peer_gflops", bestGflops},
+                               {"ratio", ratio},
+                               {"peak_pct", 100 * convgen / c.peakGflops},
+                               {"roofline_pct", 100 * convgen / roof},
+                               {"schedule", kernel->schedule().str()}};
+        for (const auto &[name, g] : gflops) row[name + "_gflops"] = g;
+        rows.push_back(std::move(row));
+    }
+    double geo = 0;
+    for (double r : ratios) geo += std::log(r);
+    if (!ratios.empty())
+        std::printf("threads %d: geometric mean of convgen / best peer = %.2f over %zu layers; convgen at least as "
+                    "fast on %ld\n", threads, std::exp(geo / double(ratios.size())), ratios.size(),
+                    long(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1; })));
+    std::system(("rm -rf " + dir).c_str());
+    if (!jsonPath.empty()) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << llvm::formatv("{0:2}", llvm::json::Value(std::move(rows))) << "\n";
+        std::ofstream(jsonPath) << os.str();
+    }
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char **argv) {
+    std::string suite, json, threadList = "1,2", only;
+    double minTime = 0.5;
+    bool child = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&]() -> std::string {
+            if (i + 1 >= argc) {
+                std::fprintf(stderr, "convgen-bench: %s needs a value\n", a.c_str());
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        if (a == "--help" || a == "-h") {
+            std::fputs(kHelp, stdout);
+            return 0;
+        } else if (a == "--suite") suite = value();
+        else if (a == "--json") json = value();
+        else if (a == "--threads") threadList = value();
+        else if (a == "--min-time") minTime = std::atof(value().c_str());
+        else if (a == "--layers") only = value();
+        else if (a == "--child") child = true;
+        else {
+            std::fprintf(stderr, "convgen-bench: unknown option %s\n\n%s", a.c_str(), kHelp);
+            return 2;
+        }
+    }
+    if (suite.empty()) {
+        std::fprintf(stderr, "convgen-bench: give --suite CSV\n\n%s", kHelp);
+        return 2;
+    }
+    std::string error;
+    std::vector<Layer> layers = readSuite(suite, &error);
+    if (layers.empty()) {
+        std::fprintf(stderr, "convgen-bench: %s\n", error.empty() ? "no layers" : error.c_str());
+        return 1;
+    }
+    if (!only.empty()) {
+        std::vector<Layer> kept;
+        for (const Layer &l : layers)
+            if (("," + only + ",").find("," + l.name + ",") != std::string::npos) kept.push_back(l);
+        layers = kept;
+    }
+    if (child) return runThreads(layers, std::atoi(threadList.c_str()), minTime, json);
+    // One process per thread count: Halide's JIT thread pool and OpenMP read their size at start.
+    llvm::json::Array all;
+    int status = 0;
+    std::stringstream ss(threadList);
+    for (std::string t; std::getline(ss, t, ',');) {
+        const std::string part = json.empty() ? "" : json + ".threads" + t;
+        // convgen generates AVX2 code (its x86-64-avx2 target), so oneDNN is held to AVX2 too unless
+        // the caller sets ONEDNN_MAX_CPU_ISA; PyTorch and ONNX Runtime use whatever the CPU has.
+        const char *isa = std::getenv("ONEDNN_MAX_CPU_ISA");
+        std::string cmd = "HL_NUM_THREADS=" + t + " OMP_NUM_THREADS=" + t + " ONEDNN_MAX_CPU_ISA=" +
+                          std::string(isa ? isa : "AVX2") + " /proc/" + std::to_string(getpid()) +
+                          "/exe --child --suite '" + suite + "' --threads " + t + " --min-time " +
+                          std::to_string(minTime) + (only.empty() ? "" : " --layers '" + only + "'") +
+                          (part.empty() ? "" : " --json '" + part + "'");
+        if (std::system(cmd.c_str()) != 0) status = 1;
+        if (!part.empty()) {
+            std::ifstream in(part);
+            std::stringstream text;
+            text << in.rdbuf();
+            if (auto v = llvm::json::parse(text.str()); v && v->getAsArray())
+                for (auto &row : *v->getAsArray()) all.push_back(row);
+            std::remove(part.c_str());
+        }
+        std::printf("\n");
+    }
+    if (!json.empty()) {
+        std::string text;
+        llvm::raw_string_ostream os(text);
+        os << llvm::formatv("{0:2}", llvm::json::Value(std::move(all))) << "\n";
+        std::ofstream(json + ".tmp") << os.str();
+        std::rename((json + ".tmp").c_str(), json.c_str());
+    }
+    return status;
+}
