@@ -3,6 +3,8 @@
 # the main job on an example spec: generate, verify, bench.
 #   scripts/setup.sh            install + build + main job
 #   scripts/setup.sh --build    install + build only (what scripts/test.sh uses)
+#   scripts/setup.sh --peers    also install the benchmark peers (oneDNN, PyTorch, ONNX Runtime) and build
+#                               convgen-bench with oneDNN (see README, Performance)
 # Debian packages come from apt; Halide 21 (its official wheel: libHalide, headers, CMake package)
 # and CMake >= 3.28 (Halide 21's CMake package needs it; Debian 12 has 3.25) come from PyPI into
 # the virtual environment .venv (override with CONVGEN_VENV).
@@ -44,6 +46,15 @@ if ! "$VENV/bin/python" -c "import halide" 2>/dev/null || [[ ! -x $VENV/bin/cmak
   echo "setup: installing ${PIP_PACKAGES[*]} into $VENV"
   /usr/bin/python3 -m venv "$VENV"
   "$VENV/bin/pip" install -q --disable-pip-version-check "${PIP_PACKAGES[@]}"
+fi
+
+if [[ $mode == --peers ]]; then
+  echo "setup: installing the benchmark peers: libdnnl-dev python3-torch (apt), onnxruntime onnx numpy (pip)"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends libdnnl-dev python3-torch
+  "$VENV/bin/pip" install -q --disable-pip-version-check onnxruntime onnx numpy
+  rm -f build/CMakeCache.txt  # find oneDNN again
+  mode=--build
 fi
 
 HALIDE_DIR=$("$VENV/bin/python" -c "import halide, os; print(os.path.join(os.path.dirname(halide.__file__), 'lib64', 'cmake', 'Halide'))")
