@@ -5,12 +5,19 @@
 
 namespace convgen {
 
+// What the knobs mean depends on the candidate (compiler/schedule/*Schedules.cpp):
+//   dense_ncw, depthwise_ncw  vector = f32 lanes, owBlock = vectors of positions per register tile,
+//                             ocBlock = output channels per tile
+//   channels_nwc              ocBlock = output channels per tile (vectorized), owBlock = positions
+//   cuda_dense                vector = threads along x, ocBlock = channels per thread (registers),
+//                             owBlock = threads along channels
+//   cuda_direct               vector = threads along the contiguous dimension, ocBlock = along the other
 struct ScheduleParams {
-    std::string candidate;  // which schedule family applies them (see CpuSchedules.h)
-    int vector = 8;         // f32 lanes per vector of the target
-    int owBlock = 3;        // output positions per register tile, in vectors
-    int ocBlock = 4;        // output channels per register tile
-    bool parallel = true;   // spread tiles over the Halide thread pool
+    std::string candidate;  // which schedule candidate applies them (see Candidates.h)
+    int vector = 8;         // f32 lanes per vector of the target (CPU); threads (GPU)
+    int owBlock = 3;        // see above
+    int ocBlock = 4;        // see above
+    bool parallel = true;   // spread tiles over the Halide thread pool (CPU)
 
     // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`: stable text for logs, manifests, tuning keys.
     std::string str() const;
