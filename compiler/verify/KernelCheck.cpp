@@ -29,15 +29,6 @@ std::vector<uint8_t> fill(convgen_dtype t, int64_t count, Fill kind, uint64_t &s
     return bytes;
 }
 
-// Unit roundoff of the output type (half an ulp at 1).
-double outputRoundoff(convgen_dtype t) {
-    switch (t) {
-    case CONVGEN_F16: return 0x1.0p-11;
-    case CONVGEN_BF16: return 0x1.0p-8;
-    default: return 0x1.0p-24;
-    }
-}
-
 bool linear(convgen_activation a) { return a == CONVGEN_ACT_NONE || a == CONVGEN_ACT_RELU; }
 
 }  // namespace
@@ -72,8 +63,6 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
         return r;
     }
     const bool exact = c.fill == Fill::Integer && linear(d.activation);
-    const double accumulations = double((d.ic / d.g) * d.kw + 1);
-    const double u = outputRoundoff(d.dtype);
     const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
     for (size_t i = 0; i < n; ++i) {
         const double got = convgen_load_as_double(d.dtype, dst.data(), int64_t(i));
@@ -83,10 +72,7 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
             convgen_store_from_double(d.dtype, rounded.data(), 0, want);
             want = convgen_load_as_double(d.dtype, rounded.data(), 0);
         } else {
-            // f32 accumulation (Higham's gamma_n with FMA slack) through an activation whose slope is
-            // at most 1.13 (gelu), the activation's own few-ulp error, and rounding to the output type.
-            tol = 1.13 * (accumulations + 2) * 0x1.0p-24 * c.magnitude[i] + 32 * 0x1.0p-24 * std::fabs(want) +
-                  u * std::fabs(want) + 1e-7 + (d.dtype == CONVGEN_F32 ? 0 : u * 1e-3);
+            tol = convgen_error_bound(&d, want, c.magnitude[i]);
         }
         const double err = std::fabs(got - want);
         const bool ok = exact ? got == want : err <= tol;  // NaN fails both
@@ -109,6 +95,10 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
     }
     if (std::isnan(r.maxAbs)) r.pass = false;
     return r;
+}
+
+int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p) {
+    return d.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock;
 }
 
 std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile) {

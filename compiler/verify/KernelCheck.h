@@ -1,6 +1,7 @@
 // KernelCheck: runs a kernel and the naive reference on the same data and compares them.
 #pragma once
 
+#include "compiler/schedule/ScheduleParams.h"
 #include "convgen/conv1d.h"
 
 #include <cstdint>
@@ -42,6 +43,9 @@ struct CheckResult {
 // Runs `kernel` on c and compares with c.want: exactly for integer fills of linear kernels (after
 // rounding the reference to the dtype), else within the accumulation-length bound.
 CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const KernelFn &kernel);
+
+// Output positions per register tile of a schedule (what checkSizes straddles).
+int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p);
 
 // (batch, length) pairs that exercise a kernel: the shortest valid length, output lengths around
 // `tile` (below, equal, one past, two tiles plus a tail) and a longer run; the fixed sizes when the

@@ -22,6 +22,15 @@ void convgen_store_from_double(convgen_dtype t, void *p, int64_t i, double v) {
     }
 }
 
+double convgen_error_bound(const convgen_conv1d_desc *d, double want, double magnitude) {
+    const double f32 = 0x1.0p-24; /* unit roundoff of the accumulator */
+    const double u = d->dtype == CONVGEN_F16 ? 0x1.0p-11 : d->dtype == CONVGEN_BF16 ? 0x1.0p-8 : f32;
+    const double accumulations = (double)(d->ic / d->g * d->kw + 1);
+    const double a = fabs(want);
+    return 1.13 * (accumulations + 2) * f32 * magnitude + 32 * f32 * a + u * a + 1e-7 +
+           (d->dtype == CONVGEN_F32 ? 0 : u * 1e-3);
+}
+
 double convgen_reference_activation(convgen_activation act, double x) {
     switch (act) {
     case CONVGEN_ACT_RELU: return x > 0 ? x : 0;

@@ -80,8 +80,7 @@ int verifyMain(int argc, char **argv) {
                     results[i].failure = "compile failed: " + error;
                     continue;
                 }
-                const ScheduleParams &p = built.back()->schedule();
-                tile = std::max(tile, spec.desc.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock);
+                tile = std::max(tile, outputTile(spec.desc, built.back()->schedule()));
             }
             for (auto [mb, iw] : checkSizes(spec.desc, tile)) {
                 for (Fill fill : {Fill::Random, Fill::Integer}) {

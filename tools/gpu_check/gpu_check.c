@@ -140,12 +140,9 @@ int main(int argc, char **argv) {
         }
         double max_rel = 0;
         int ok = rc == 0;
-        const double u = d->dtype == CONVGEN_F16 ? 0x1.0p-11 : d->dtype == CONVGEN_BF16 ? 0x1.0p-8 : 0x1.0p-24;
-        const double n_acc = (double)(d->ic / d->g * d->kw + 1);
         for (int64_t j = 0; j < ndst && rc == 0; ++j) {
             const double got = convgen_load_as_double(d->dtype, dst, j), w = want[j];
-            /* The bound of compiler/verify/KernelCheck.cpp: f32 accumulation, activation, output rounding. */
-            const double tol = 1.13 * (n_acc + 2) * 0x1.0p-24 * mag[j] + 32 * 0x1.0p-24 * fabs(w) + u * fabs(w) + 1e-7;
+            const double tol = convgen_error_bound(d, w, mag[j]);
             const double err = fabs(got - w);
             if (!(err <= tol)) ok = 0;
             if (err / (mag[j] + 1e-30) > max_rel) max_rel = err / (mag[j] + 1e-30);

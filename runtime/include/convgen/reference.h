@@ -17,6 +17,12 @@ extern "C" {
 int convgen_reference_conv1d(const convgen_conv1d_desc *d, int64_t mb, int64_t iw, const void *src, const void *wei,
                              const void *bia, double *dst, double *dst_mag);
 
+/* How far a kernel's output may be from the reference value `want` whose accumulation magnitude
+ * (dst_mag above) is `magnitude`: f32 accumulation over ic/g*kw + 1 terms (Higham's gamma_n with
+ * FMA slack) through an activation whose slope is at most 1.13 (gelu), the activation's own
+ * few-ulp error, and rounding to d->dtype. Shared by every checker (verify, tests, gpu_check). */
+double convgen_error_bound(const convgen_conv1d_desc *d, double want, double magnitude);
+
 /* The activation of d applied to x, in double. */
 double convgen_reference_activation(convgen_activation act, double x);
 

@@ -23,8 +23,7 @@ void expectMatchesReference(const convgen_conv1d_desc &d, const std::string &nam
     auto k = JitKernel::build(d, name, t, params, &error);
     ASSERT_TRUE(k) << problemString(d) << " on " << t.name << ": " << error;
     const ScheduleParams &p = k->schedule();
-    const int tile = d.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock;
-    for (auto [mb, iw] : checkSizes(d, tile)) {
+    for (auto [mb, iw] : checkSizes(d, outputTile(d, p))) {
         for (Fill fill : {Fill::Random, Fill::Integer}) {
             CheckCase c = makeCase(d, mb, iw, fill, 7);
             CheckResult r = checkCase(d, c, [&](const void *s, const void *w, const void *b, void *o, int64_t n,
