@@ -13,7 +13,7 @@ cd "$(dirname "$0")/.."
 mode=${1:-all}
 
 APT_PACKAGES=(build-essential ninja-build pkg-config python3 python3-venv python3-pip
-              llvm-19-dev libgtest-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev)
+              llvm-19-dev libgtest-dev libsqlite3-dev zlib1g-dev libzstd-dev libxml2-dev libedit-dev libffi-dev)
 # For the arm64 tests (cross compiler and qemu-user); their tests are skipped, with a reason, when
 # these cannot be installed.
 APT_OPTIONAL=(g++-aarch64-linux-gnu qemu-user)

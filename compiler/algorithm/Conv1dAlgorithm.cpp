@@ -120,6 +120,12 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) 
     return f;
 }
 
+int Conv1dFuncs::stagedExtent(int outputs) const {
+    const int sw = int(desc.sw), first = -int(desc.pw_l), last = int(desc.dw * (desc.kw - 1)) - int(desc.pw_l);
+    auto floorDiv = [](int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
+    return outputs + (sw == 1 ? last - first : floorDiv(last, sw) - floorDiv(first, sw));
+}
+
 Pipeline Conv1dFuncs::pipeline() const {
     Pipeline p(dst);
     const convgen_conv1d_desc &d = desc;

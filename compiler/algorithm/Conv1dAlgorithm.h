@@ -23,6 +23,12 @@ struct Conv1dFuncs {
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)
     Halide::Expr iw, ow;                 // run-time input and output lengths
 
+    // How many consecutive staged positions (dimension 0) `outputs` consecutive outputs read. A
+    // schedule whose accumulator tile runs past the end of the output bounds staged by it: Halide
+    // infers staged's region from the positions the output needs, not from the accumulator's
+    // bound_extent, so the tail tile would otherwise read uninitialized memory (kws_small: 1.3-41
+    // GFLOP/s across processes, from denormal garbage in the discarded lanes).
+    int stagedExtent(int outputs) const;
     // The pipeline with its run-time requirements (valid length, reflect/circular limits).
     Halide::Pipeline pipeline() const;
     // Argument order of every generated entry point: src, wei, [bia,] dst.

@@ -8,6 +8,7 @@
 #include "compiler/emit/StaticLibrary.h"
 #include "compiler/schedule/Candidates.h"
 #include "compiler/spec/SpecParser.h"
+#include "compiler/tune/TuningDb.h"
 
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
@@ -26,12 +27,32 @@ std::optional<std::vector<Conv1dSpec>> loadSpecs(const std::string &path, std::o
     return std::move(parsed.kernels);
 }
 
-KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why) {
+KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why,
+                      TuningDb *db) {
     KernelPlan plan;
     plan.spec = spec;
     plan.entry = spec.name + family.entrySuffix;
-    for (const TargetVariant &t : family.variants)
-        plan.variants.push_back({t, chooseSchedule(spec.desc, t, why), "default"});
+    for (const TargetVariant &t : family.variants) {
+        VariantPlan v{t, chooseSchedule(spec.desc, t, why), "default"};
+        if (auto r = db ? db->best(TuningKey::here(problemString(spec.desc), t.name)) : std::nullopt) {
+            auto p = ScheduleParams::parse(r->schedule);
+            bool accepted = false;
+            for (const ScheduleCandidate &c : candidatesFor(t))
+                if (p && c.name == p->candidate) accepted = c.refuses(spec.desc).empty();
+            if (accepted) {
+                std::ostringstream source;
+                source.precision(4);
+                source << "tuned: " << db->path() << " (" << r->key.cpuModel << ", " << r->created << ", "
+                       << r->timeMs << " ms vs default " << r->defaultMs << " ms at " << r->sizes << ")";
+                v.schedule = *p;
+                v.scheduleSource = source.str();
+            } else if (why) {
+                why->push_back("tuning database entry '" + r->schedule + "' for " + t.name +
+                               " is not a schedule this convgen accepts; using the default");
+            }
+        }
+        plan.variants.push_back(v);
+    }
     return plan;
 }
 
@@ -56,6 +77,11 @@ int generate(const GenerateRequest &request, std::ostream &log, std::ostream &er
     if (!families) {
         err << "convgen generate: " << error << "\n";
         return 2;
+    }
+    std::unique_ptr<TuningDb> db;
+    if (!request.db.empty() && !(db = TuningDb::open(request.db, false, &error))) {
+        err << "convgen generate: " << error << "\n";
+        return 1;
     }
     // Parse and check everything before compiling anything.
     std::vector<EmittedSpec> emitted;
@@ -88,7 +114,11 @@ int generate(const GenerateRequest &request, std::ostream &log, std::ostream &er
             l.header = stem + family.fileSuffix + ".h";
             for (const Conv1dSpec &s : *specs) {
                 std::vector<std::string> why;
-                l.kernels.push_back(planKernel(s, family, &why));
+                l.kernels.push_back(planKernel(s, family, &why, db.get()));
+                for (const VariantPlan &v : l.kernels.back().variants)
+                    if (v.scheduleSource != "default")
+                        log << "  " << s.name << " (" << v.target.name << "): " << v.schedule.str() << ", "
+                            << v.scheduleSource << "\n";
                 if (request.verbose)
                     for (const std::string &w : why) log << "  " << s.name << " (" << family.arch << "): " << w << "\n";
             }

@@ -14,14 +14,19 @@ namespace convgen {
 // Parses and checks a spec file; prints every diagnostic to err and returns nullopt on any.
 std::optional<std::vector<Conv1dSpec>> loadSpecs(const std::string &path, std::ostream &err);
 
-// Chooses a schedule per variant of the family by the candidate rule; refusal reasons go to `why`
-// (may be null).
-KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why);
+class TuningDb;
+
+// Chooses a schedule per variant of the family: the best stored in `db` for the kernel's problem
+// and the variant (when db is not null and has one that the candidate accepts), else the candidate
+// rule; refusal reasons and ignored database entries go to `why` (may be null).
+KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why,
+                      TuningDb *db = nullptr);
 
 struct GenerateRequest {
     std::vector<std::string> specs;
     std::string outDir;
     std::string target = "host";  // comma-separated target names
+    std::string db;               // tuning database to take schedules from ("" for none)
     bool verbose = false;
 };
 

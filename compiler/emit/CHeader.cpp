@@ -65,13 +65,19 @@ void variantText(std::ostream &h, const KernelPlan &k) {
 // Shared by every header of a multi-variant library: the CONVGEN_MAX_CPU_ISA cap.
 const char *kIsaCap = R"(#ifndef CONVGEN_ISA_CAP_DEFINED
 #define CONVGEN_ISA_CAP_DEFINED
-/* CONVGEN_MAX_CPU_ISA=x86-64 keeps libraries on their baseline x86-64 variant (like oneDNN's
- * ONEDNN_MAX_CPU_ISA); x86-64-avx2 or unset allows AVX2. It is read once, at the first call of a C
- * entry point or NAME_variant() in the process, and applies to every convgen library. */
+/* CONVGEN_MAX_CPU_ISA caps the variant x86-64 libraries run (like oneDNN's ONEDNN_MAX_CPU_ISA):
+ * x86-64 keeps them on the SSE2 baseline, x86-64-avx2 below AVX-512; x86-64-avx512 or unset allows
+ * all. It is read once, at the first call of a C entry point or NAME_variant() in the process, and
+ * applies to every convgen library. */
+static int convgen_has_feature(int count, const uint64_t *features, int f) {
+    return count > f / 64 && ((features[f / 64] >> (f % 64)) & 1);
+}
 static int convgen_capped_can_use_target_features(int count, const uint64_t *features) {
     const char *cap = getenv("CONVGEN_MAX_CPU_ISA");
-    const int avx2 = halide_target_feature_avx2;
-    if (cap && strcmp(cap, "x86-64") == 0 && count > avx2 / 64 && ((features[avx2 / 64] >> (avx2 % 64)) & 1))
+    if (cap && strcmp(cap, "x86-64") == 0 && convgen_has_feature(count, features, halide_target_feature_avx2))
+        return 0;
+    if (cap && (strcmp(cap, "x86-64") == 0 || strcmp(cap, "x86-64-avx2") == 0) &&
+        convgen_has_feature(count, features, halide_target_feature_avx512))
         return 0;
     return halide_default_can_use_target_features(count, features);
 }

@@ -9,15 +9,17 @@ using namespace Halide;
 
 namespace {
 
-// 16 vector registers on x86-64 (both SSE2 and AVX2): a 3-vector x 4-channel tile keeps 12
+// 16 vector registers on x86-64 (SSE2 and AVX2): a 3-vector x 4-channel tile keeps 12
 // accumulators, 3 input vectors and 1 weight broadcast live. With the accumulators in registers it
 // measured 71 GFLOP/s on whisper_conv1 (80->512, K=3, 1 thread, this 2-core Xeon, ~80 % of peak).
 constexpr int kDenseOwVectors = 3;
 constexpr int kDenseOcBlock = 4;
-// arm64 has 32 vector registers: a 4-vector x 4-channel tile keeps 16 accumulators, 4 input vectors
-// and the weights live. Not measured: no arm64 hardware here (qemu runs it, but its timings mean nothing).
-constexpr int kNeonDenseOwVectors = 4;
-constexpr int kNeonDenseOcBlock = 4;
+// 32 vector registers (AVX-512, arm64): a 4-vector x 4-channel tile keeps 16 accumulators, 4 input
+// vectors and the weights live. AVX-512, 1 thread, this Xeon: 4x4 gave whisper_conv1 133, conformer_pw
+// 132, tcn_block 128, hifigan 127 GFLOP/s; 3x8, 4x6, 6x4 were within noise on some layers and 10-30 %
+// slower on others, 2x12 and 8x3 slower on all. arm64: not measured (qemu timings mean nothing).
+constexpr int kManyDenseOwVectors = 4;
+constexpr int kManyDenseOcBlock = 4;
 constexpr int kManyRegisters = 32;
 // Depthwise rows: 4 vectors per tile amortize the tap loop; the layer is bandwidth-bound anyway.
 constexpr int kDepthwiseOwVectors = 4;
@@ -45,8 +47,8 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     p.candidate = "dense_ncw";
     p.vector = t.vectorLanesF32;
     const bool many = t.vectorRegisters >= kManyRegisters;
-    p.owBlock = many ? kNeonDenseOwVectors : kDenseOwVectors;
-    p.ocBlock = largestDivisor(d.oc, {many ? kNeonDenseOcBlock : kDenseOcBlock, 3, 2});
+    p.owBlock = many ? kManyDenseOwVectors : kDenseOwVectors;
+    p.ocBlock = largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     return p;
 }
 
@@ -69,7 +71,8 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     if (p.parallel) f.dst.parallel(t);
     // The padded, f32 input tile is made once per x tile and stays in L2 while every channel tile
     // streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3 probe).
-    f.staged.compute_at(f.dst, t).vectorize(f.staged.args()[0], p.vector);
+    f.staged.compute_at(f.dst, t).bound_extent(f.staged.args()[0], f.stagedExtent(tile))
+        .vectorize(f.staged.args()[0], p.vector);
     f.acc.compute_at(f.dst, oo).bound_extent(f.x, tile).bound_extent(f.o, ocBlock).store_in(MemoryType::Register);
     f.acc.vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
     f.acc.update()
@@ -109,7 +112,11 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .fuse(f.o, f.n, t);
     if (p.parallel) f.dst.parallel(t);
     // One padded row per channel: the boundary is handled once per element, not once per tap.
-    f.staged.compute_at(f.dst, t).vectorize(f.staged.args()[0], p.vector);
+    // Its extent covers every full tile of the row, which the accumulator computes (stagedExtent).
+    const Expr rowTiles = (f.ow + tile - 1) / tile * tile;
+    f.staged.compute_at(f.dst, t)
+        .bound_extent(f.staged.args()[0], rowTiles + f.stagedExtent(tile) - tile)
+        .vectorize(f.staged.args()[0], p.vector);
     f.acc.compute_at(f.dst, xo).bound_extent(f.x, tile).store_in(MemoryType::Register);
     f.acc.vectorize(f.x, p.vector).unroll(f.x);
     f.acc.update().reorder(f.x, f.r.y, f.r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);

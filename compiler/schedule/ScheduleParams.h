@@ -1,6 +1,7 @@
 // ScheduleParams: the knobs of a kernel's schedule, as plain data a tuner can search.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace convgen {
@@ -21,6 +22,8 @@ struct ScheduleParams {
 
     // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`: stable text for logs, manifests, tuning keys.
     std::string str() const;
+    // The inverse of str(); nullopt for text it did not write.
+    static std::optional<ScheduleParams> parse(const std::string &text);
 };
 
 }  // namespace convgen

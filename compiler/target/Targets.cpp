@@ -9,6 +9,13 @@ namespace convgen {
 
 namespace {
 
+TargetVariant avx512() {
+    // AVX-512 F/CD/BW/DQ/VL (Skylake-SP, Ice Lake, Sapphire Rapids, Zen 4 and later) with AVX2, FMA
+    // and F16C: 32 zmm registers of 16 f32 lanes.
+    return {"x86-64-avx512", Halide::Target("x86-64-linux-avx-avx2-f16c-fma-sse41-avx512-avx512_skylake"), 16, 32,
+            false, convgen_cpu_has_avx512() != 0};
+}
+
 TargetVariant avx2() {
     // AVX2 with FMA and F16C: Haswell (2013) and later, Zen and later. 16 ymm registers.
     return {"x86-64-avx2", Halide::Target("x86-64-linux-avx-avx2-f16c-fma-sse41"), 8, 16, false,
@@ -33,10 +40,11 @@ TargetVariant cuda() {
 
 }  // namespace
 
-std::vector<std::string> targetNames() { return {"x86-64-avx2", "x86-64", "arm64-neon", "cuda"}; }
+std::vector<std::string> targetNames() { return {"x86-64-avx512", "x86-64-avx2", "x86-64", "arm64-neon", "cuda"}; }
 
 std::optional<TargetVariant> variantNamed(const std::string &name) {
     if (name == "host") return runnableCpuVariants().front();
+    if (name == "x86-64-avx512") return avx512();
     if (name == "x86-64-avx2") return avx2();
     if (name == "x86-64") return baseline();
     if (name == "arm64-neon") return neon();
@@ -46,7 +54,7 @@ std::optional<TargetVariant> variantNamed(const std::string &name) {
 
 std::vector<TargetVariant> runnableCpuVariants() {
     std::vector<TargetVariant> out;
-    for (const TargetVariant &v : {avx2(), baseline()})
+    for (const TargetVariant &v : {avx512(), avx2(), baseline()})
         if (v.runsHere) out.push_back(v);
     return out;
 }
@@ -55,9 +63,9 @@ std::optional<std::vector<TargetFamily>> familiesFor(const std::string &targetLi
     std::vector<std::string> names;
     std::stringstream ss(targetList);
     for (std::string item; std::getline(ss, item, ',');) names.push_back(item == "host" ? variantNamed("host")->name : item);
-    bool x86avx2 = false, x86 = false, arm = false, gpu = false;
+    bool x86avx512 = false, x86avx2 = false, x86 = false, arm = false, gpu = false;
     for (const std::string &n : names) {
-        bool *seen = n == "x86-64-avx2" ? &x86avx2 : n == "x86-64" ? &x86 : n == "arm64-neon" ? &arm
+        bool *seen = n == "x86-64-avx512" ? &x86avx512 : n == "x86-64-avx2" ? &x86avx2 : n == "x86-64" ? &x86 : n == "arm64-neon" ? &arm
                      : n == "cuda"      ? &gpu
                                         : nullptr;
         if (!seen) {
@@ -79,7 +87,8 @@ std::optional<std::vector<TargetFamily>> familiesFor(const std::string &targetLi
         return std::nullopt;
     }
     std::vector<TargetFamily> families;
-    if (x86avx2) families.push_back({"x86-64", "", "", {avx2(), baseline()}});
+    if (x86avx512) families.push_back({"x86-64", "", "", {avx512(), avx2(), baseline()}});
+    else if (x86avx2) families.push_back({"x86-64", "", "", {avx2(), baseline()}});
     else if (x86) families.push_back({"x86-64", "", "", {baseline()}});
     if (arm) families.push_back({"arm64", "_arm64", "", {neon()}});
     if (gpu) families.push_back({"cuda", "_cuda", "_cuda", {cuda()}});

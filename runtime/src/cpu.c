@@ -10,6 +10,16 @@ int convgen_cpu_has_avx2(void) {
 #endif
 }
 
+int convgen_cpu_has_avx512(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_cpu_init();
+    return convgen_cpu_has_avx2() && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512cd") &&
+           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
+#else
+    return 0;
+#endif
+}
+
 const char *convgen_cpu_features(void) {
 #if defined(__x86_64__) || defined(__i386__)
     static char buf[128];

@@ -93,14 +93,16 @@ static double work(const convgen_conv1d_desc *d, int64_t mb, int64_t iw) {
     return (double)mb * (double)d->oc * (double)convgen_conv1d_output_length(d, iw) * (double)(d->ic / d->g) * (double)d->kw;
 }
 
-/* The variant the library should pick: x86-64 libraries built for x86-64-avx2 run AVX2 code unless
- * the CPU lacks it or CONVGEN_MAX_CPU_ISA=x86-64 caps them. */
+/* The variant the library should pick: x86-64 libraries built for x86-64-avx512 run the best of
+ * AVX-512, AVX2 and SSE2 that the CPU has and CONVGEN_MAX_CPU_ISA allows. */
 static const char *expected_variant(void) {
     const char *target = CONVGEN_TEST_TARGET;
-    if (strcmp(target, "x86-64-avx2") != 0) return target;
+    if (strcmp(target, "x86-64-avx512") != 0) return target;
     const char *cap = getenv("CONVGEN_MAX_CPU_ISA");
-    if ((cap && strcmp(cap, "x86-64") == 0) || !convgen_cpu_has_avx2()) return "x86-64";
-    return "x86-64-avx2";
+    const int capped_sse2 = cap && strcmp(cap, "x86-64") == 0, capped_avx2 = cap && strcmp(cap, "x86-64-avx2") == 0;
+    if (!capped_sse2 && !capped_avx2 && convgen_cpu_has_avx512()) return "x86-64-avx512";
+    if (!capped_sse2 && convgen_cpu_has_avx2()) return "x86-64-avx2";
+    return "x86-64";
 }
 
 #define REGISTER(name)                                                                              \

@@ -1,4 +1,4 @@
-// Machine: an AVX2 FMA loop with independent accumulators, and the STREAM triad, per thread count.
+// Machine: AVX2 and AVX-512 FMA loops with independent accumulators, and the STREAM triad, per thread count.
 #include "Machine.h"
 
 #include <immintrin.h>
@@ -26,6 +26,17 @@ __attribute__((target("avx2,fma"))) float fmaLoop(long iterations) {
     float out[8];
     _mm256_storeu_ps(out, sum);
     return out[0];
+}
+
+__attribute__((target("avx512f"))) float fmaLoop512(long iterations) {
+    __m512 acc[kAccumulators];
+    for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm512_set1_ps(float(i) * 1e-3f);
+    const __m512 a = _mm512_set1_ps(0.999999f), b = _mm512_set1_ps(1e-7f);
+    for (long it = 0; it < iterations; ++it)
+        for (int i = 0; i < kAccumulators; ++i) acc[i] = _mm512_fmadd_ps(acc[i], a, b);
+    __m512 sum = acc[0];
+    for (int i = 1; i < kAccumulators; ++i) sum = _mm512_add_ps(sum, acc[i]);
+    return _mm512_reduce_add_ps(sum);
 }
 
 template <typename F>
@@ -61,18 +72,24 @@ double triadGbps(int threads, size_t totalBytes) {
     return median(rates);
 }
 
-}  // namespace
-
-Ceilings measureCeilings(int threads) {
-    Ceilings c;
-    const long iterations = 20'000'000;
+template <typename Loop>
+double fmaPeak(int threads, int lanes, Loop loop) {
+    const long iterations = 20'000'000 * 8 / lanes;
     std::vector<double> rates;
     volatile float sink = 0;
     for (int run = 0; run < 5; ++run) {
-        const double s = parallelSeconds(threads, [&](int) { sink = sink + fmaLoop(iterations); });
-        rates.push_back(2.0 * 8 * kAccumulators * double(iterations) * threads / s * 1e-9);
+        const double s = parallelSeconds(threads, [&](int) { sink = sink + loop(iterations); });
+        rates.push_back(2.0 * lanes * kAccumulators * double(iterations) * threads / s * 1e-9);
     }
-    c.peakGflops = median(rates);
+    return median(rates);
+}
+
+}  // namespace
+
+Ceilings measureCeilings(int threads, bool avx512) {
+    Ceilings c;
+    c.peakAvx2Gflops = fmaPeak(threads, 8, fmaLoop);
+    c.peakGflops = avx512 ? fmaPeak(threads, 16, fmaLoop512) : c.peakAvx2Gflops;
     c.l3Gbps = triadGbps(threads, size_t(4) << 20);
     c.dramGbps = triadGbps(threads, size_t(384) << 20);
     const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE);

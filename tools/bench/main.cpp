@@ -4,7 +4,11 @@
 #include "OneDnnPeer.h"
 #include "compiler/jit/JitKernel.h"
 #include "compiler/spec/Conv1dSpec.h"
+#include "compiler/spec/SuiteCsv.h"
+#include "compiler/tune/TuningDb.h"
+#include "compiler/verify/Timing.h"
 #include "compiler/verify/KernelCheck.h"
+#include "convgen/cpu.h"
 
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
@@ -17,7 +21,9 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <functional>
 #include <map>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -28,7 +34,7 @@ using namespace convgen::bench;
 namespace {
 
 const char *kHelp =
-    "usage: convgen-bench --suite CSV [--threads 1,2] [--json FILE] [--min-time S] [--layers a,b]\n"
+    "usage: convgen-bench --suite CSV [--threads 1,2] [--json FILE] [--min-time S] [--layers a,b] [--db FILE]\n"
     "\n"
     "For each layer of CSV (columns as shared/bench/shapes.csv) and each thread count, in one run:\n"
     "measures the machine's f32 FMA peak and triad bandwidth (L3- and DRAM-sized); times convgen's\n"
@@ -38,53 +44,19 @@ const char *kHelp =
     "and checks every output against the naive reference before timing counts. convgen and oneDNN\n"
     "are timed interleaved in rounds; the Python peers in their own process in the same run. Prints\n"
     "GFLOP/s, %% of peak, %% of the bandwidth roofline and convgen / best peer, with the geometric\n"
-    "mean; peers that are not installed are skipped with a note. oneDNN is capped to AVX2 like\n"
-    "convgen (set ONEDNN_MAX_CPU_ISA to change that); PyTorch and ONNX Runtime use every ISA the CPU has.\n"
+    "mean; peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
+    "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); %% of peak is against the FMA peak\n"
+    "of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
     "  --threads LIST  thread counts (default 1,2); each runs in its own process\n"
     "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
     "                  best_peer_gflops, ratio, peak_pct, roofline_pct\n"
     "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
-    "  --layers LIST   only these layer names\n";
+    "  --layers LIST   only these layer names\n"
+    "  --db FILE       also a second table: convgen's default schedule, the tuned one from this tuning\n"
+    "                  database (convgen tune), and Halide's Adams2019 and Mullapudi2016 autoschedulers\n"
+    "                  (given the layer's sizes as estimates), each checked, timed interleaved\n";
 
-struct Layer {
-    std::string name;
-    convgen_conv1d_desc d{};
-};
-
-std::vector<Layer> readSuite(const std::string &path, std::string *error) {
-    std::ifstream in(path);
-    if (!in) {
-        *error = "cannot read " + path;
-        return {};
-    }
-    std::string line;
-    std::getline(in, line);
-    std::vector<std::string> header;
-    for (std::stringstream ss(line); std::getline(ss, line, ',');) header.push_back(line);
-    std::vector<Layer> layers;
-    while (std::getline(in, line)) {
-        if (line.empty()) continue;
-        std::map<std::string, std::string> f;
-        std::stringstream ss(line);
-        for (size_t i = 0; i < header.size() && std::getline(ss, line, ','); ++i) f[header[i]] = line;
-        auto num = [&](const char *k) { return std::atoll(f[k].c_str()); };
-        Layer l;
-        l.name = f["name"];
-        Conv1dSpec defaults;
-        l.d = defaults.desc;
-        l.d.ic = num("in_channels"), l.d.oc = num("out_channels"), l.d.kw = num("kernel_size");
-        l.d.sw = num("stride"), l.d.dw = num("dilation"), l.d.g = num("groups");
-        l.d.pw_l = num("pad_left"), l.d.pw_r = num("pad_right"), l.d.bias = int(num("bias"));
-        l.d.mb = num("batch"), l.d.iw = num("length");  // the sizes to run; the kernel keeps them dynamic
-        if (l.d.ic < 1 || l.d.oc < 1 || l.d.kw < 1 || l.d.g < 1 || l.d.sw < 1 || l.d.dw < 1 || l.d.ic % l.d.g ||
-            l.d.oc % l.d.g) {
-            *error = path + ": bad row for layer '" + l.name + "'";
-            return {};
-        }
-        layers.push_back(l);
-    }
-    return layers;
-}
+using Layer = SuiteLayer;
 
 double seconds(std::chrono::steady_clock::time_point a) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
@@ -118,11 +90,81 @@ void writeBytes(const std::string &path, const std::vector<uint8_t> &bytes) {
 }
 
 // One thread count, in this process (HL_NUM_THREADS and OMP_NUM_THREADS set by the parent).
-int runThreads(const std::vector<Layer> &layers, int threads, double minTime, const std::string &jsonPath) {
-    const Ceilings c = measureCeilings(threads);
-    std::printf("threads %d: f32 FMA peak %.1f GFLOP/s, triad %.1f GB/s (L3-sized), %.1f GB/s (DRAM-sized), "
-                "L3 %.0f MiB\n", threads, c.peakGflops, c.l3Gbps, c.dramGbps, c.l3Bytes / 1048576);
-    const TargetVariant variant = *variantNamed("host");
+// The --db table row of one layer: default vs tuned vs Halide's autoschedulers, interleaved.
+std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant &variant, JitKernel &def,
+                        TuningDb &db, int threads, double minTime, double flops, llvm::json::Object &row) {
+    struct Alt {
+        std::string name;
+        std::unique_ptr<JitKernel> kernel;
+        std::string note;
+    };
+    std::vector<Alt> alts;
+    std::string error;
+    const auto stored = db.best(TuningKey::here(problemString(l.desc), variant.name));
+    auto params = stored ? ScheduleParams::parse(stored->schedule) : std::nullopt;
+    alts.push_back({"tuned", params ? JitKernel::build(l.desc, "tuned_" + l.name, variant, &*params, &error) : nullptr,
+                    stored ? error : "not in the database"});
+    for (const char *as : {"Adams2019", "Mullapudi2016"}) {
+        error.clear();
+        alts.push_back({as, JitKernel::buildAutoscheduled(l.desc, std::string(as) + "_" + l.name, variant, as, l.mb,
+                                                          l.iw, threads, &error), error});
+    }
+    std::vector<float> dst(cc.want.size());
+    std::vector<std::function<void()>> runs = {
+        [&] { def.run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
+    std::vector<Alt *> timed;
+    for (Alt &a : alts) {
+        if (!a.kernel) continue;
+        CheckResult r = checkCase(l.desc, cc, [&](const void *s, const void *w, const void *b, void *o, int64_t n,
+                                                   int64_t len, std::string *e) { return a.kernel->run(s, w, b, o, n, len, e); });
+        if (!r.pass) {
+            a.note = "wrong: " + r.failure;
+            a.kernel.reset();
+            continue;
+        }
+        JitKernel *k = a.kernel.get();
+        runs.push_back([&, k] { k->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
+        timed.push_back(&a);
+    }
+    const std::vector<double> t = interleavedMedianSeconds(runs, minTime * 2, 5);
+    std::map<std::string, double> g{{"default", flops / t[0] * 1e-9}};
+    for (size_t i = 0; i < timed.size(); ++i) g[timed[i]->name] = flops / t[i + 1] * 1e-9;
+    // A stored schedule equal to the default is the same kernel: one number for both.
+    if (params && params->str() == def.schedule().str() && g.count("tuned")) g["tuned"] = g["default"];
+    auto cell = [&](const std::string &k) {
+        char buf[32];
+        if (!g.count(k)) return std::string("-");
+        std::snprintf(buf, sizeof buf, "%.2f", g[k]);
+        return std::string(buf);
+    };
+    const double bestAuto = std::max(g.count("Adams2019") ? g["Adams2019"] : 0.0,
+                                     g.count("Mullapudi2016") ? g["Mullapudi2016"] : 0.0);
+    const double tuned = g.count("tuned") ? g["tuned"] : 0;
+    for (const auto &[name, v] : g) row[name == "default" ? "default_gflops" : name + "_gflops"] = v;
+    char line[512];
+    std::snprintf(line, sizeof line, "%-18s %9s %9s %9s %9s %8.2f %8.2f  %s\n", l.name.c_str(), cell("default").c_str(),
+                  cell("tuned").c_str(), cell("Adams2019").c_str(), cell("Mullapudi2016").c_str(),
+                  tuned > 0 ? tuned / g["default"] : 0.0, tuned > 0 && bestAuto > 0 ? tuned / bestAuto : 0.0,
+                  params ? params->str().c_str() : alts[0].note.c_str());
+    std::string out = line;
+    for (const Alt &a : alts)
+        if (!a.kernel && !a.note.empty() && a.name != "tuned") out += "    " + a.name + ": " + a.note.substr(0, 200) + "\n";
+    return out;
+}
+
+int runThreads(const std::vector<Layer> &layers, int threads, double minTime, const std::string &jsonPath,
+               const std::string &dbPath) {
+    const char *wanted = std::getenv("CONVGEN_BENCH_TARGET");
+    const std::optional<TargetVariant> chosen = variantNamed(wanted ? wanted : "host");
+    if (!chosen || !chosen->runsHere || chosen->gpu) {
+        std::fprintf(stderr, "convgen-bench: CONVGEN_BENCH_TARGET=%s is not a CPU target this machine runs\n", wanted);
+        return 1;
+    }
+    const TargetVariant variant = *chosen;
+    const Ceilings c = measureCeilings(threads, convgen_cpu_has_avx512() && variant.name == "x86-64-avx512");
+    std::printf("threads %d: convgen variant %s; f32 FMA peak %.1f GFLOP/s (AVX2 %.1f), triad %.1f GB/s (L3-sized), "
+                "%.1f GB/s (DRAM-sized), L3 %.0f MiB\n", threads, variant.name.c_str(), c.peakGflops,
+                c.peakAvx2Gflops, c.l3Gbps, c.dramGbps, c.l3Bytes / 1048576);
 
     // Inputs and references first; the Python peers then run over all layers in one process each.
     char dirModel[] = "/tmp/convgen_bench_XXXXXX";
@@ -130,16 +172,16 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
     std::vector<CheckCase> cases;
     llvm::json::Array layerJson;
     for (const Layer &l : layers) {
-        convgen_conv1d_desc dyn = l.d;
+        convgen_conv1d_desc dyn = l.desc;
         dyn.mb = dyn.iw = 0;
-        cases.push_back(makeCase(dyn, l.d.mb, l.d.iw, Fill::Random, 1));
+        cases.push_back(makeCase(dyn, l.mb, l.iw, Fill::Random, 1));
         writeBytes(dir + "/" + l.name + ".src.f32", cases.back().src);
         writeBytes(dir + "/" + l.name + ".wei.f32", cases.back().wei);
         writeBytes(dir + "/" + l.name + ".bia.f32", cases.back().bia);
-        layerJson.push_back(llvm::json::Object{{"name", l.name}, {"mb", l.d.mb}, {"ic", l.d.ic}, {"oc", l.d.oc},
-                                               {"iw", l.d.iw}, {"kw", l.d.kw}, {"sw", l.d.sw}, {"dw", l.d.dw},
-                                               {"pw_l", l.d.pw_l}, {"pw_r", l.d.pw_r}, {"g", l.d.g},
-                                               {"bias", l.d.bias}});
+        layerJson.push_back(llvm::json::Object{{"name", l.name}, {"mb", l.mb}, {"ic", l.desc.ic}, {"oc", l.desc.oc},
+                                               {"iw", l.iw}, {"kw", l.desc.kw}, {"sw", l.desc.sw}, {"dw", l.desc.dw},
+                                               {"pw_l", l.desc.pw_l}, {"pw_r", l.desc.pw_r}, {"g", l.desc.g},
+                                               {"bias", l.desc.bias}});
     }
     {
         std::string text;
@@ -171,12 +213,21 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                 "dnnl-any", "torch", "ort", "best peer", "ratio");
     llvm::json::Array rows;
     std::vector<double> ratios;
+    std::unique_ptr<TuningDb> db;
+    std::string scheduleTable;
+    if (!dbPath.empty()) {
+        std::string error;
+        if (!(db = TuningDb::open(dbPath, false, &error))) {
+            std::fprintf(stderr, "convgen-bench: %s\n", error.c_str());
+            return 1;
+        }
+    }
     for (size_t i = 0; i < layers.size(); ++i) {
         const Layer &l = layers[i];
         const CheckCase &cc = cases[i];
-        convgen_conv1d_desc dyn = l.d;
+        convgen_conv1d_desc dyn = l.desc;
         dyn.mb = dyn.iw = 0;
-        const double flops = 2.0 * double(l.d.mb * l.d.oc * cc.ow) * double(l.d.ic / l.d.g * l.d.kw);
+        const double flops = 2.0 * double(l.mb * l.desc.oc * cc.ow) * double(l.desc.ic / l.desc.g * l.desc.kw);
         const double bytes = 4.0 * double(cc.src.size() / 4 + cc.wei.size() / 4 + cc.bia.size() / 4 + cc.want.size());
         std::string error;
         auto kernel = JitKernel::build(dyn, "bench_" + l.name, variant, nullptr, &error);
@@ -191,7 +242,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         std::map<std::string, std::string> notes;
         std::vector<float> dst(cc.want.size());
         std::vector<double> tConvgen, tPlain, tAny;
-        auto dnnl = OneDnnPeer::create(dyn, l.d.mb, l.d.iw, reinterpret_cast<const float *>(cc.src.data()),
+        auto dnnl = OneDnnPeer::create(dyn, l.mb, l.iw, reinterpret_cast<const float *>(cc.src.data()),
                                        reinterpret_cast<const float *>(cc.wei.data()),
                                        reinterpret_cast<const float *>(cc.bia.data()), &error);
         bool plainOk = false, anyOk = false;
@@ -208,7 +259,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         const auto start = std::chrono::steady_clock::now();
         while (ok.pass && (tConvgen.size() < 5 || seconds(start) < minTime * 3) && tConvgen.size() < 5000) {
             auto t0 = std::chrono::steady_clock::now();
-            kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.d.mb, l.d.iw, nullptr);
+            kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr);
             tConvgen.push_back(seconds(t0));
             if (plainOk) {
                 t0 = std::chrono::steady_clock::now();
@@ -266,6 +317,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                                {"roofline_pct", 100 * convgen / roof},
                                {"schedule", kernel->schedule().str()}};
         for (const auto &[name, g] : gflops) row[name + "_gflops"] = g;
+        if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, *kernel, *db, threads, minTime, flops, row);
         rows.push_back(std::move(row));
     }
     double geo = 0;
@@ -274,6 +326,10 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         std::printf("threads %d: geometric mean of convgen / best peer = %.2f over %zu layers; convgen at least as "
                     "fast on %ld\n", threads, std::exp(geo / double(ratios.size())), ratios.size(),
                     long(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1; })));
+    if (db)
+        std::printf("\nthreads %d, schedules (GFLOP/s, interleaved), database %s:\n%-18s %9s %9s %9s %9s %8s %8s  %s\n%s",
+                    threads, dbPath.c_str(), "layer", "default", "tuned", "Adams2019", "Mullapudi", "tun/def",
+                    "tun/auto", "tuned schedule", scheduleTable.c_str());
     std::system(("rm -rf " + dir).c_str());
     if (!jsonPath.empty()) {
         std::string text;
@@ -287,7 +343,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
 }  // namespace
 
 int main(int argc, char **argv) {
-    std::string suite, json, threadList = "1,2", only;
+    std::string suite, json, threadList = "1,2", only, db;
     double minTime = 0.5;
     bool child = false;
     for (int i = 1; i < argc; ++i) {
@@ -307,6 +363,7 @@ int main(int argc, char **argv) {
         else if (a == "--threads") threadList = value();
         else if (a == "--min-time") minTime = std::atof(value().c_str());
         else if (a == "--layers") only = value();
+        else if (a == "--db") db = value();
         else if (a == "--child") child = true;
         else {
             std::fprintf(stderr, "convgen-bench: unknown option %s\n\n%s", a.c_str(), kHelp);
@@ -318,7 +375,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     std::string error;
-    std::vector<Layer> layers = readSuite(suite, &error);
+    std::vector<Layer> layers = readSuiteCsv(suite, &error);
     if (layers.empty()) {
         std::fprintf(stderr, "convgen-bench: %s\n", error.empty() ? "no layers" : error.c_str());
         return 1;
@@ -329,22 +386,18 @@ int main(int argc, char **argv) {
             if (("," + only + ",").find("," + l.name + ",") != std::string::npos) kept.push_back(l);
         layers = kept;
     }
-    if (child) return runThreads(layers, std::atoi(threadList.c_str()), minTime, json);
+    if (child) return runThreads(layers, std::atoi(threadList.c_str()), minTime, json, db);
     // One process per thread count: Halide's JIT thread pool and OpenMP read their size at start.
     llvm::json::Array all;
     int status = 0;
     std::stringstream ss(threadList);
     for (std::string t; std::getline(ss, t, ',');) {
         const std::string part = json.empty() ? "" : json + ".threads" + t;
-        // convgen generates AVX2 code (its x86-64-avx2 target), so oneDNN is held to AVX2 too unless
-        // the caller sets ONEDNN_MAX_CPU_ISA; PyTorch and ONNX Runtime use whatever the CPU has.
-        const char *isa = std::getenv("ONEDNN_MAX_CPU_ISA");
         // OMP_WAIT_POLICY=passive: spinning OpenMP workers would steal the cores from the interleaved
         // convgen runs (whisper_conv1 on 2 threads measured 64 instead of 138 GFLOP/s).
-        std::string cmd = "HL_NUM_THREADS=" + t + " OMP_NUM_THREADS=" + t + " OMP_WAIT_POLICY=passive ONEDNN_MAX_CPU_ISA=" +
-                          std::string(isa ? isa : "AVX2") + " /proc/" + std::to_string(getpid()) +
+        std::string cmd = "HL_NUM_THREADS=" + t + " OMP_NUM_THREADS=" + t + " OMP_WAIT_POLICY=passive /proc/" + std::to_string(getpid()) +
                           "/exe --child --suite '" + suite + "' --threads " + t + " --min-time " +
-                          std::to_string(minTime) + (only.empty() ? "" : " --layers '" + only + "'") +
+                          std::to_string(minTime) + (only.empty() ? "" : " --layers '" + only + "'") + (db.empty() ? "" : " --db '" + db + "'") +
                           (part.empty() ? "" : " --json '" + part + "'");
         if (std::system(cmd.c_str()) != 0) status = 1;
         if (!part.empty()) {

@@ -4,10 +4,10 @@
 # a static library to link against: its include directories carry the generated headers, and it
 # brings the generated archives and their system libraries (threads, dl, m) along.
 #   SPECS       spec files (relative to the current source directory or absolute)
-#   TARGETS     convgen targets (x86-64-avx2, x86-64, arm64-neon, cuda). Default: the processor
-#               being built for, CMAKE_SYSTEM_PROCESSOR: aarch64/arm64 -> arm64-neon (so a toolchain
-#               file for aarch64 gets arm64 kernels), x86_64/AMD64 -> x86-64-avx2 (with the
-#               baseline fallback dispatched at run time)
+#   TARGETS     convgen targets (x86-64-avx512, x86-64-avx2, x86-64, arm64-neon, cuda). Default: the
+#               processor being built for, CMAKE_SYSTEM_PROCESSOR: aarch64/arm64 -> arm64-neon (so a
+#               toolchain file for aarch64 gets arm64 kernels), x86_64/AMD64 -> x86-64-avx512 (with
+#               AVX2 and baseline fallbacks dispatched at run time)
 #   OUTPUT_DIR  where the generated files go (default: <binary dir>/<target>_convgen)
 # Sources include "<stem>.h" whatever the architecture: when arm64 is the only CPU target, a
 # forwarding <stem>.h includes <stem>_arm64.h (and maps its CONVGEN_KERNELS_ X-macro).
@@ -24,7 +24,7 @@ function(convgen_add_library target)
     if(CMAKE_SYSTEM_PROCESSOR MATCHES "^(aarch64|arm64|ARM64)$")
       set(ARG_TARGETS arm64-neon)
     elseif(CMAKE_SYSTEM_PROCESSOR MATCHES "^(x86_64|AMD64|amd64)$")
-      set(ARG_TARGETS x86-64-avx2)
+      set(ARG_TARGETS x86-64-avx512)
     else()
       message(FATAL_ERROR "convgen_add_library(${target}): no convgen target for processor "
                           "'${CMAKE_SYSTEM_PROCESSOR}'; name one with TARGETS")
@@ -36,7 +36,7 @@ function(convgen_add_library target)
 
   set(suffixes "")
   foreach(t IN LISTS ARG_TARGETS)
-    if(t STREQUAL "x86-64-avx2" OR t STREQUAL "x86-64")
+    if(t MATCHES "^x86-64(-avx2|-avx512)?$")
       list(APPEND suffixes "x86")
     elseif(t STREQUAL "arm64-neon")
       list(APPEND suffixes "_arm64")

@@ -4,6 +4,7 @@
 #include "compiler/driver/Driver.h"
 #include "compiler/jit/JitKernel.h"
 #include "compiler/verify/KernelCheck.h"
+#include "compiler/verify/Timing.h"
 #include "convgen/reference.h"
 
 #include <llvm/Support/JSON.h>
@@ -33,26 +34,8 @@ const char *kHelp =
     "  --batch N      batch for kernels whose batch is dynamic (default 1)\n"
     "  --length N     input length for kernels whose length is dynamic (default 4096)\n"
     "  --kernel NAME  only this kernel\n"
-    "  --target T     x86-64-avx2 or x86-64 (default: the best this machine runs)\n"
+    "  --target T     x86-64-avx512, x86-64-avx2 or x86-64 (default: the best this machine runs)\n"
     "  --json FILE    also write the rows as JSON\n";
-
-double seconds(std::chrono::steady_clock::time_point a, std::chrono::steady_clock::time_point b) {
-    return std::chrono::duration<double>(b - a).count();
-}
-
-template <typename F>
-double medianTime(F run, double minTime, int minRuns, int maxRuns) {
-    std::vector<double> times;
-    const auto start = std::chrono::steady_clock::now();
-    while ((int)times.size() < maxRuns &&
-           ((int)times.size() < minRuns || seconds(start, std::chrono::steady_clock::now()) < minTime)) {
-        const auto t0 = std::chrono::steady_clock::now();
-        run();
-        times.push_back(seconds(t0, std::chrono::steady_clock::now()));
-    }
-    std::sort(times.begin(), times.end());
-    return times[times.size() / 2];
-}
 
 }  // namespace
 
@@ -110,10 +93,9 @@ int benchMain(int argc, char **argv) {
             const int64_t ow = c.ow;
             std::vector<uint8_t> dst(size_t(mb * d.oc * ow * convgen_dtype_size(d.dtype)));
             auto runKernel = [&] { kernel->run(c.src.data(), c.wei.data(), c.bia.data(), dst.data(), mb, iw, nullptr); };
-            runKernel();  // warm-up: first-touch pages, thread pool start
-            const double t = medianTime(runKernel, minTime, 5, 100000);
+            const double t = medianSeconds(runKernel, minTime, 5, 100000);
             std::vector<double> ref(c.want.size());
-            const double tRef = medianTime(
+            const double tRef = medianSeconds(
                 [&] { convgen_reference_conv1d(&d, mb, iw, c.src.data(), c.wei.data(), c.bia.data(), ref.data(), nullptr); },
                 0.0, 1, 3);
             const double flops = 2.0 * double(mb * d.oc * ow) * double(d.ic / d.g * d.kw);

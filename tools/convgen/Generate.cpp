@@ -9,7 +9,7 @@ namespace convgen::cli {
 
 namespace {
 const char *kHelp =
-    "usage: convgen generate SPEC... -o DIR [--target TARGET[,TARGET...]] [--verbose]\n"
+    "usage: convgen generate SPEC... -o DIR [--target TARGET[,TARGET...]] [--db FILE] [--verbose]\n"
     "\n"
     "Compiles every kernel of each spec file ahead of time and writes into DIR, per spec file and\n"
     "architecture (suffix: none for x86-64, _arm64, _cuda):\n"
@@ -27,16 +27,21 @@ const char *kHelp =
     "options:\n"
     "  -o, --output DIR   output directory (created if missing)\n"
     "  --target LIST      comma-separated; default host (the best x86-64 variant this machine runs):\n"
+    "                       x86-64-avx512  AVX-512 (F/CD/BW/DQ/VL) code with AVX2 and x86-64 run-time\n"
+    "                                    fallbacks (CONVGEN_MAX_CPU_ISA=x86-64-avx2 or x86-64 caps it)\n"
     "                       x86-64-avx2  AVX2+FMA+F16C code with the x86-64 baseline as run-time fallback\n"
     "                                    (CONVGEN_MAX_CPU_ISA=x86-64 forces the fallback)\n"
     "                       x86-64       SSE2 only\n"
     "                       arm64-neon   aarch64 Linux, NEON\n"
     "                       cuda         NVIDIA GPUs, PTX for compute capability 8.0 and newer\n"
+    "  --db FILE          take each kernel's schedule from a tuning database (convgen tune): the best\n"
+    "                     stored for its problem and variant, this machine's first; the default rule\n"
+    "                     otherwise. The manifest's schedule_source says which and where from.\n"
     "  --verbose          print why each schedule candidate refused a kernel\n";
 }  // namespace
 
 int generateMain(int argc, char **argv) {
-    Args args(argc, argv, {"-o", "--output", "--target"}, {"--help", "-h", "--verbose"});
+    Args args(argc, argv, {"-o", "--output", "--target", "--db"}, {"--help", "-h", "--verbose"});
     if (args.has("--help") || args.has("-h")) {
         std::cout << kHelp;
         return 0;
@@ -46,6 +51,7 @@ int generateMain(int argc, char **argv) {
     request.outDir = args.get("-o", args.get("--output"));
     request.target = args.get("--target", "host");
     request.verbose = args.has("--verbose");
+    request.db = args.get("--db");
     if (!args.ok() || request.specs.empty() || request.outDir.empty()) {
         std::cerr << "convgen generate: "
                   << (!args.ok() ? args.error() : request.specs.empty() ? "no spec file given" : "no -o DIR given")

@@ -31,5 +31,7 @@ int verifyMain(int argc, char **argv);
 int runMain(int argc, char **argv);
 int benchMain(int argc, char **argv);
 int targetsMain(int argc, char **argv);
+int tuneMain(int argc, char **argv);
+int dbMain(int argc, char **argv);
 
 }  // namespace convgen::cli

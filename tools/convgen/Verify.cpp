@@ -3,6 +3,7 @@
 
 #include "compiler/driver/Driver.h"
 #include "compiler/jit/JitKernel.h"
+#include "compiler/tune/TuningDb.h"
 #include "compiler/verify/KernelCheck.h"
 
 #include <cstdio>
@@ -12,7 +13,7 @@ namespace convgen::cli {
 
 namespace {
 const char *kHelp =
-    "usage: convgen verify SPEC... [--target TARGET] [--kernel NAME] [--seed N]\n"
+    "usage: convgen verify SPEC... [--target TARGET] [--kernel NAME] [--seed N] [--db FILE]\n"
     "\n"
     "Builds each kernel for this machine (every variant it can run, with the schedule `generate`\n"
     "would use), runs it on random and integer-valued inputs for several batch and length values\n"
@@ -23,15 +24,17 @@ const char *kHelp =
     "PASS or FAIL with the first failing coordinate. Exits 1 if any kernel fails.\n"
     "\n"
     "options:\n"
-    "  --target TARGET   check only this variant (x86-64-avx2 or x86-64); default: all that run here.\n"
+    "  --target TARGET   check only this variant (x86-64-avx512, x86-64-avx2 or x86-64); default: all that run here.\n"
     "                    arm64-neon kernels are checked under qemu and CUDA kernels on a GPU by the\n"
     "                    test suite and tools/gpu_check.sh (see README)\n"
     "  --kernel NAME     check only this kernel\n"
-    "  --seed N          seed of the input fills (default 1)\n";
+    "  --seed N          seed of the input fills (default 1)\n"
+    "  --db FILE         check the schedules `generate --db FILE` would take from a tuning database\n"
+    "                    (marked 'tuned' in the schedule column)\n";
 }  // namespace
 
 int verifyMain(int argc, char **argv) {
-    Args args(argc, argv, {"--target", "--kernel", "--seed"}, {"--help", "-h"});
+    Args args(argc, argv, {"--target", "--kernel", "--seed", "--db"}, {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::cout << kHelp;
         return 0;
@@ -56,9 +59,17 @@ int verifyMain(int argc, char **argv) {
     } else {
         variants = runnableCpuVariants();
     }
+    std::unique_ptr<TuningDb> db;
+    if (args.has("--db")) {
+        std::string error;
+        if (!(db = TuningDb::open(args.get("--db"), false, &error))) {
+            std::cerr << "convgen verify: " << error << "\n";
+            return 2;
+        }
+    }
     int failures = 0, kernels = 0;
     bool loadFailed = false;
-    std::printf("%-24s %-12s %-16s %6s %10s %10s  %s\n", "kernel", "variant", "schedule", "outputs", "max_abs",
+    std::printf("%-24s %-13s %-22s %6s %10s %10s  %s\n", "kernel", "variant", "schedule", "outputs", "max_abs",
                 "max_rel", "result");
     for (const std::string &path : args.positional()) {
         auto specs = loadSpecs(path, std::cerr);
@@ -72,9 +83,10 @@ int verifyMain(int argc, char **argv) {
             std::vector<std::unique_ptr<JitKernel>> built;
             std::vector<CheckResult> results(variants.size());
             int tile = 1;
+            const KernelPlan plan = planKernel(spec, TargetFamily{"", "", "", variants}, nullptr, db.get());
             for (size_t i = 0; i < variants.size(); ++i) {
                 std::string error;
-                built.push_back(JitKernel::build(spec.desc, spec.name, variants[i], nullptr, &error));
+                built.push_back(JitKernel::build(spec.desc, spec.name, variants[i], &plan.variants[i].schedule, &error));
                 if (!built.back()) {
                     results[i].pass = false;
                     results[i].failure = "compile failed: " + error;
@@ -97,8 +109,10 @@ int verifyMain(int argc, char **argv) {
             }
             for (size_t i = 0; i < variants.size(); ++i) {
                 const CheckResult &r = results[i];
-                const std::string schedule = built[i] ? built[i]->schedule().candidate : "-";
-                std::printf("%-24s %-12s %-16s %6lld %10.3g %10.3g  %s%s%s\n", spec.name.c_str(),
+                const std::string schedule = !built[i] ? "-"
+                                             : built[i]->schedule().candidate +
+                                                   (plan.variants[i].scheduleSource == "default" ? "" : " (tuned)");
+                std::printf("%-24s %-13s %-22s %6lld %10.3g %10.3g  %s%s%s\n", spec.name.c_str(),
                             variants[i].name.c_str(), schedule.c_str(), (long long)r.checked, r.maxAbs, r.maxRel,
                             r.pass ? "PASS" : "FAIL", r.pass ? "" : "  ", r.failure.c_str());
                 std::fflush(stdout);

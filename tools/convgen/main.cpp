@@ -1,4 +1,4 @@
-// convgen: the command line (generate, verify, run, bench, targets).
+// convgen: the command line (generate, verify, run, bench, targets, tune, db).
 #include "Verbs.h"
 
 #include <cstdio>
@@ -76,6 +76,8 @@ const char *kUsage =
     "  run SPEC --kernel NAME    run one kernel on .npy files\n"
     "  bench SPEC...             time each kernel (median, GFLOP/s) next to the naive reference\n"
     "  targets                   what this build can generate and what this machine can run\n"
+    "  tune SPEC... | --suite CSV  search schedules on this machine into a tuning database\n"
+    "  db list|export|import|merge  move tuning results between machines as JSON lines\n"
     "\n"
     "A spec is YAML: one kernel mapping or `kernels:` with a list; see README.md, 'The spec'.\n";
 
@@ -98,6 +100,8 @@ int main(int argc, char **argv) {
         if (verb == "run") return runMain(argc - 2, argv + 2);
         if (verb == "bench") return benchMain(argc - 2, argv + 2);
         if (verb == "targets") return targetsMain(argc - 2, argv + 2);
+        if (verb == "tune") return tuneMain(argc - 2, argv + 2);
+        if (verb == "db") return dbMain(argc - 2, argv + 2);
     } catch (const std::exception &e) {
         std::cerr << "convgen " << verb << ": internal error: " << e.what() << "\n";
         return 3;

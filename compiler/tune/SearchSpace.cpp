@@ -1,0 +1,63 @@
+// SearchSpace: knob ranges per CPU candidate.
+#include "SearchSpace.h"
+
+#include "compiler/schedule/Candidates.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <set>
+
+namespace convgen {
+
+std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const TargetVariant &t) {
+    const ScheduleParams def = chooseSchedule(d, t, nullptr);
+    std::vector<ScheduleParams> out;
+    std::set<std::string> seen;
+    auto add = [&](ScheduleParams p) {
+        if (seen.insert(p.str()).second) out.push_back(p);
+    };
+    if (t.gpu) return {def};  // GPU kernels are tuned on a GPU only; none is assumed here
+    for (const ScheduleCandidate &c : cpuCandidates()) {
+        if (!c.refuses(d).empty()) continue;
+        const ScheduleParams base = c.defaults(d, t);
+        if (c.name == "dense_ncw") {
+            // accumulators = owBlock x ocBlock must fit the register file with the inputs
+            for (int ow = 1; ow <= 8; ++ow)
+                for (int oc : {1, 2, 3, 4, 6, 8, 12})
+                    if (oc <= d.oc && ow * oc + ow + 1 <= t.vectorRegisters) {
+                        ScheduleParams p = base;
+                        p.owBlock = ow, p.ocBlock = oc;
+                        add(p);
+                    }
+        } else if (c.name == "depthwise_ncw") {
+            for (int ow = 1; ow <= 8; ++ow) {
+                ScheduleParams p = base;
+                p.owBlock = ow;
+                add(p);
+            }
+        } else if (c.name == "channels_nwc") {
+            for (int vecs = 1; vecs <= 4; ++vecs)
+                for (int pos = 1; pos <= 8; ++pos)
+                    if (vecs * pos + vecs + 1 <= t.vectorRegisters) {
+                        ScheduleParams p = base;
+                        p.ocBlock = vecs * base.vector, p.owBlock = pos;
+                        add(p);
+                    }
+        } else {
+            add(base);
+        }
+    }
+    auto distance = [&](const ScheduleParams &p) {
+        if (p.str() == def.str()) return -1;
+        return (p.candidate == def.candidate ? 0 : 100) + std::abs(p.owBlock - def.owBlock) +
+               std::abs(p.ocBlock - def.ocBlock) / std::max(1, p.vector == def.vector && p.candidate == "channels_nwc"
+                                                                     ? def.vector
+                                                                     : 1);
+    };
+    std::stable_sort(out.begin(), out.end(),
+                     [&](const ScheduleParams &a, const ScheduleParams &b) { return distance(a) < distance(b); });
+    if (out.empty() || out.front().str() != def.str()) out.insert(out.begin(), def);
+    return out;
+}
+
+}  // namespace convgen

@@ -1,0 +1,190 @@
+// Tuner: check, time, compare with the incumbent, store; one trial at a time.
+#include "Tuner.h"
+
+#include "SearchSpace.h"
+#include "compiler/jit/JitKernel.h"
+#include "compiler/spec/Conv1dSpec.h"
+#include "compiler/verify/KernelCheck.h"
+#include "compiler/verify/Timing.h"
+
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <sstream>
+
+namespace convgen {
+
+namespace {
+
+// A challenger must look this much faster in its own timing before the interleaved re-timing.
+constexpr double kPromising = 0.98;
+
+std::string clock(double seconds) {
+    const long s = long(seconds + 0.5);
+    std::ostringstream o;
+    if (s >= 60) o << s / 60 << "m";
+    o << s % 60 << "s";
+    return o.str();
+}
+
+// Inputs for timing: constant, non-denormal values (the kernels' speed does not depend on them).
+std::vector<uint8_t> filled(const convgen_conv1d_desc &d, int64_t elements) {
+    const int size = convgen_dtype_size(d.dtype);
+    std::vector<uint8_t> v(size_t(std::max<int64_t>(elements, 1)) * size_t(size));
+    const float f = 0.5f;
+    const uint16_t f16 = 0x3800, bf16 = 0x3f00;  // 0.5 in each format
+    for (size_t i = 0; i < v.size(); i += size_t(size)) {
+        if (d.dtype == CONVGEN_F32) std::memcpy(&v[i], &f, 4);
+        else std::memcpy(&v[i], d.dtype == CONVGEN_F16 ? &f16 : &bf16, 2);
+    }
+    return v;
+}
+
+}  // namespace
+
+TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, const TargetVariant &t, TuningDb &db,
+                      const TuneOptions &opt, std::ostream &log) {
+    using Clock = std::chrono::steady_clock;
+    const auto start = Clock::now();
+    auto elapsed = [&] { return std::chrono::duration<double>(Clock::now() - start).count(); };
+    TuneReport rep;
+    const std::streamsize precision = log.precision(4);
+    struct Restore {
+        std::ostream &o;
+        std::streamsize p;
+        ~Restore() { o.precision(p); }
+    } restore{log, precision};
+    const TuningKey key = TuningKey::here(problemString(d), t.name);
+    const int64_t mb = d.mb > 0 ? d.mb : opt.mb, iw = d.iw > 0 ? d.iw : opt.iw;
+    const int64_t ow = convgen_conv1d_output_length(&d, iw);
+    const std::string sizes = "batch=" + std::to_string(mb) + " length=" + std::to_string(iw);
+    const std::vector<ScheduleParams> space = searchSpace(d, t);
+    std::map<std::string, TuningTrial> done;
+    for (const TuningTrial &tr : db.trials(key)) done[tr.schedule] = tr;
+    rep.resumed = int(done.size());
+
+    const std::vector<uint8_t> src = filled(d, mb * d.ic * iw), wei = filled(d, d.oc * (d.ic / d.g) * d.kw),
+                               bia = filled(d, d.oc);
+    std::vector<uint8_t> dst(size_t(mb * d.oc * ow) * size_t(convgen_dtype_size(d.dtype)));
+    auto runner = [&](const JitKernel &k) {
+        return [&] { k.run(src.data(), wei.data(), bia.data(), dst.data(), mb, iw, nullptr); };
+    };
+    // Builds and checks a schedule against the reference; null with *why when it fails or is wrong.
+    auto prepare = [&](const ScheduleParams &p, bool *wrong, std::string *why) -> std::unique_ptr<JitKernel> {
+        *wrong = false;
+        auto k = JitKernel::build(d, "tune_" + name, t, &p, why);
+        if (!k) return nullptr;
+        for (auto [cmb, ciw] : checkSizes(d, outputTile(d, p))) {
+            for (Fill fill : {Fill::Random, Fill::Integer}) {
+                CheckCase c = makeCase(d, cmb, ciw, fill, 11);
+                CheckResult r = checkCase(d, c, [&](const void *s, const void *w, const void *b, void *o, int64_t n,
+                                                    int64_t l, std::string *e) {
+                    const int rc = k->run(s, w, b, o, n, l, e);
+                    if (rc == 0 && opt.corruptOutput)
+                        opt.corruptOutput(p, o, size_t(c.want.size()) * size_t(convgen_dtype_size(d.dtype)));
+                    return rc;
+                });
+                if (!r.pass) {
+                    *wrong = true;
+                    *why = r.failure;
+                    return nullptr;
+                }
+            }
+        }
+        return k;
+    };
+    auto store = [&](const ScheduleParams &p, double ms, const std::string &outcome) {
+        std::string error;
+        if (!db.addTrial(key, {p.str(), ms, outcome}, &error)) {
+            log << "  " << error << "\n";
+            return false;
+        }
+        return true;
+    };
+
+    // The incumbent starts as the default rule's schedule.
+    const ScheduleParams def = space.front();
+    bool wrong = false;
+    std::string why;
+    std::unique_ptr<JitKernel> incumbent = prepare(def, &wrong, &why);
+    if (!incumbent) {
+        log << "  default schedule " << def.str() << (wrong ? " is wrong: " : " failed: ") << why << "\n";
+        return rep;
+    }
+    const double defaultSec = medianSeconds(runner(*incumbent), opt.minTime, 5, 100000);
+    ScheduleParams best = def;
+    double bestSec = defaultSec;
+    if (!done.count(def.str()) && !store(def, defaultSec * 1e3, "ok")) return rep;
+    ++rep.tried;
+    // Resuming: the best stored trial of an earlier run is re-timed against the default now.
+    const TuningTrial *stored = nullptr;
+    for (const auto &[s, tr] : done)
+        if (tr.outcome == "ok" && s != def.str() && (!stored || tr.timeMs < stored->timeMs)) stored = &tr;
+    if (stored) {
+        if (auto p = ScheduleParams::parse(stored->schedule)) {
+            if (auto k = prepare(*p, &wrong, &why)) {
+                std::vector<double> t2 = interleavedMedianSeconds({runner(*incumbent), runner(*k)}, opt.minTime, 5);
+                if (t2[1] < t2[0]) best = *p, bestSec = t2[1], incumbent = std::move(k);
+            }
+        }
+    }
+    log << "  default " << def.str() << ": " << defaultSec * 1e3 << " ms (" << sizes << ")";
+    if (rep.resumed) log << "; resuming after " << rep.resumed << " stored trials, best " << best.str();
+    log << "\n";
+
+    std::string error;
+    auto offer = [&] {
+        return db.offer({key, best.str(), bestSec * 1e3, defaultSec * 1e3, sizes, ""}, &error);
+    };
+    if (!offer()) {
+        log << "  " << error << "\n";
+        return rep;
+    }
+    const int total = int(space.size());
+    int index = 0;
+    for (const ScheduleParams &p : space) {
+        ++index;
+        if (p.str() == def.str() || done.count(p.str())) continue;
+        if (opt.trials > 0 && rep.tried + rep.resumed >= opt.trials) break;
+        if (opt.budgetSeconds > 0 && elapsed() >= opt.budgetSeconds) break;
+        ++rep.tried;
+        auto k = prepare(p, &wrong, &why);
+        if (!k) {
+            ++(wrong ? rep.wrong : rep.failed);
+            log << "  [" << index << "/" << total << "] " << p.str() << ": rejected, "
+                << (wrong ? "wrong result: " : "failed: ") << why << "\n";
+            if (!store(p, 0, (wrong ? "wrong: " : "failed: ") + why)) return rep;
+            continue;
+        }
+        double sec = medianSeconds(runner(*k), opt.minTime / 2, 3, 100000);
+        std::string note;
+        if (sec < bestSec * kPromising) {
+            // Re-time incumbent and challenger in the same window before trusting the win.
+            std::vector<double> t2 = interleavedMedianSeconds({runner(*incumbent), runner(*k)}, opt.minTime, 5);
+            sec = t2[1];
+            if (t2[1] < t2[0]) {
+                best = p, bestSec = t2[1], incumbent = std::move(k);
+                note = "  new best";
+                if (!offer()) {
+                    log << "  " << error << "\n";
+                    return rep;
+                }
+            }
+        }
+        if (!store(p, sec * 1e3, "ok")) return rep;
+        log << "  [" << index << "/" << total << "] " << p.str() << ": " << sec * 1e3 << " ms; best " << bestSec * 1e3
+            << " ms = " << defaultSec / bestSec << "x default" << note;
+        if (opt.budgetSeconds > 0) log << "; " << clock(std::max(0.0, opt.budgetSeconds - elapsed())) << " left";
+        log << "\n";
+        log.flush();
+    }
+    rep.best = best.str();
+    rep.bestMs = bestSec * 1e3;
+    rep.defaultMs = defaultSec * 1e3;
+    rep.ok = true;
+    return rep;
+}
+
+}  // namespace convgen

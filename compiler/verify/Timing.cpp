@@ -1,0 +1,51 @@
+// Timing: steady_clock around each run.
+#include "Timing.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace convgen {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+double medianSeconds(const std::function<void()> &run, double minTime, int minRuns, int maxRuns) {
+    run();
+    std::vector<double> times;
+    const auto start = Clock::now();
+    while (int(times.size()) < maxRuns && (int(times.size()) < minRuns || since(start) < minTime)) {
+        const auto t0 = Clock::now();
+        run();
+        times.push_back(since(t0));
+    }
+    return median(times);
+}
+
+std::vector<double> interleavedMedianSeconds(const std::vector<std::function<void()>> &runs, double minTime,
+                                             int minRounds) {
+    for (const auto &r : runs) r();
+    std::vector<std::vector<double>> times(runs.size());
+    const auto start = Clock::now();
+    for (int round = 0; round < minRounds || since(start) < minTime; ++round) {
+        for (size_t i = 0; i < runs.size(); ++i) {
+            const auto t0 = Clock::now();
+            runs[i]();
+            times[i].push_back(since(t0));
+        }
+    }
+    std::vector<double> out;
+    for (const auto &t : times) out.push_back(median(t));
+    return out;
+}
+
+}  // namespace convgen

@@ -1,0 +1,18 @@
+// Timing: medians of repeated runs, alone or interleaved (so machine noise hits every contender alike).
+#pragma once
+
+#include <functional>
+#include <vector>
+
+namespace convgen {
+
+// Median seconds of `run` over at least minRuns runs and minTime seconds, at most maxRuns runs
+// (after one untimed warm-up run).
+double medianSeconds(const std::function<void()> &run, double minTime, int minRuns, int maxRuns);
+
+// Median seconds of each of `runs`, timed in rounds (one run of each per round, after a warm-up
+// round) until minTime seconds and at least minRounds rounds have passed.
+std::vector<double> interleavedMedianSeconds(const std::vector<std::function<void()>> &runs, double minTime,
+                                             int minRounds);
+
+}  // namespace convgen
