@@ -9,6 +9,8 @@
 #include <llvm/Support/raw_ostream.h>
 #include <sqlite3.h>
 
+#include <unistd.h>
+
 #include <ctime>
 #include <fstream>
 
@@ -120,7 +122,13 @@ std::unique_ptr<TuningDb> TuningDb::open(const std::string &path, bool create, s
         return nullptr;
     }
     sqlite3_busy_timeout(t->db_, kBusyTimeoutMs);
-    // Reading the schema is the first access: a file that is not SQLite fails here.
+    // Reading the schema is the first access: a file that is not SQLite fails here. Creating is one
+    // immediate transaction, so a second tuner starting on the same new file waits for the first.
+    std::string why;
+    if (create && !exec(t->db_, "BEGIN IMMEDIATE", &why)) {
+        if (error) *error = path + ": not a convgen tuning database (" + why + ")";
+        return nullptr;
+    }
     bool empty = false;
     {
         Stmt tables(t->db_, "SELECT count(*) FROM sqlite_master");
@@ -130,18 +138,31 @@ std::unique_ptr<TuningDb> TuningDb::open(const std::string &path, bool create, s
         }
         empty = sqlite3_column_int(tables.s, 0) == 0;
     }
-    std::string why;
     if (empty && create) {
-        if (!exec(t->db_, "PRAGMA journal_mode=WAL", &why) || !exec(t->db_, "BEGIN IMMEDIATE", &why) ||
-            !exec(t->db_, kSchema, &why)) {
+        if (!exec(t->db_, kSchema, &why)) {
             if (error) *error = path + ": cannot create tuning database: " + why;
             return nullptr;
         }
-        Stmt meta(t->db_, "INSERT OR IGNORE INTO convgen_meta VALUES ('format', ?1), ('schema_version', ?2)");
-        meta.bind(1, std::string(kFormat)).bind(2, std::to_string(kSchemaVersion));
-        if (sqlite3_step(meta.s) != SQLITE_DONE || !exec(t->db_, "COMMIT", &why)) {
+        Stmt insert(t->db_, "INSERT OR IGNORE INTO convgen_meta VALUES ('format', ?1), ('schema_version', ?2)");
+        insert.bind(1, std::string(kFormat)).bind(2, std::to_string(kSchemaVersion));
+        if (sqlite3_step(insert.s) != SQLITE_DONE) {
             if (error) *error = path + ": cannot create tuning database: " + sqlite3_errmsg(t->db_);
             return nullptr;
+        }
+    }
+    if (create && !exec(t->db_, "COMMIT", &why)) {
+        if (error) *error = path + ": cannot create tuning database: " + why;
+        return nullptr;
+    }
+    if (empty && create) {
+        // WAL lets readers and one writer work at once; the mode is stored in the file. Switching
+        // needs the file to itself, so it is retried while another process has it open.
+        for (int waited = 0; !exec(t->db_, "PRAGMA journal_mode=WAL", &why); waited += 20) {
+            if (waited >= kBusyTimeoutMs) {
+                if (error) *error = path + ": cannot switch the tuning database to WAL mode: " + why;
+                return nullptr;
+            }
+            usleep(20000);
         }
     }
     Stmt meta(t->db_, "SELECT (SELECT value FROM convgen_meta WHERE key = 'format'), "

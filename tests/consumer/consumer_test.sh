@@ -44,6 +44,18 @@ grep -q "convgen: generating" "$tmp/rebuild2.log" || { cat "$tmp/rebuild2.log"; 
 [[ $(stat -c %.9Y "$lib") != "$before" ]] || fail "touching the spec left $lib as it was"
 "$tmp/build/consumer_c" > /dev/null || fail "consumer_c after regeneration"
 
+step "a tuning database: DB regenerates with the tuned schedules, which still pass the checks"
+"$prefix/bin/convgen" tune "$tmp/consumer/kernels.yaml" --db "$tmp/tuned.db" --trials 3 --min-time 0.01 \
+  --length 1024 > "$tmp/tune.log" 2>&1 || { cat "$tmp/tune.log"; fail "convgen tune"; }
+"$cmake" -S "$tmp/consumer" -B "$tmp/build" -DCONVGEN_TUNING_DB="$tmp/tuned.db" > "$tmp/configure-db.log" ||
+  { cat "$tmp/configure-db.log"; fail "configure with CONVGEN_TUNING_DB"; }
+"$cmake" --build "$tmp/build" > "$tmp/rebuild-db.log" || { cat "$tmp/rebuild-db.log"; fail "build with DB"; }
+grep -q "convgen: generating" "$tmp/rebuild-db.log" || fail "adding DB did not regenerate"
+grep -q '"schedule_source": "tuned: ' "$tmp/build/audio_kernels_convgen/manifest.json" ||
+  fail "no kernel took a schedule from the tuning database"
+"$tmp/build/consumer_c" > /dev/null || fail "consumer_c with tuned kernels"
+"$cmake" -S "$tmp/consumer" -B "$tmp/build" -DCONVGEN_TUNING_DB= > /dev/null || fail "configure without DB again"
+
 step "without CMake: pkg-config and a compiler command"
 gen=$tmp/build/audio_kernels_convgen
 if command -v pkg-config > /dev/null; then

@@ -1,4 +1,5 @@
-# convgen_add_library(<target> SPECS <yaml>... [TARGETS <convgen target>...] [OUTPUT_DIR <dir>])
+# convgen_add_library(<target> SPECS <yaml>... [TARGETS <convgen target>...] [OUTPUT_DIR <dir>]
+#                     [DB <tuning database>])
 #
 # Generates the kernels of the spec files at build time with convgen::convgen and defines <target>,
 # a static library to link against: its include directories carry the generated headers, and it
@@ -9,11 +10,14 @@
 #               toolchain file for aarch64 gets arm64 kernels), x86_64/AMD64 -> x86-64-avx512 (with
 #               AVX2 and baseline fallbacks dispatched at run time)
 #   OUTPUT_DIR  where the generated files go (default: <binary dir>/<target>_convgen)
+#   DB          a tuning database from `convgen tune` (or `convgen db import`): kernels take the
+#               best stored schedule for their problem and variant, the default rule otherwise;
+#               changing the database regenerates
 # Sources include "<stem>.h" whatever the architecture: when arm64 is the only CPU target, a
 # forwarding <stem>.h includes <stem>_arm64.h (and maps its CONVGEN_KERNELS_ X-macro).
 # Editing a spec file (or updating convgen) regenerates; nothing else does.
 function(convgen_add_library target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIR" "SPECS;TARGETS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIR;DB" "SPECS;TARGETS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "convgen_add_library(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -83,11 +87,19 @@ function(convgen_add_library target)
     endforeach()
   endif()
   string(REPLACE ";" "," target_list "${ARG_TARGETS}")
+  set(db_args "")
+  if(ARG_DB)
+    get_filename_component(ARG_DB ${ARG_DB} ABSOLUTE BASE_DIR ${CMAKE_CURRENT_SOURCE_DIR})
+    if(NOT EXISTS ${ARG_DB})
+      message(FATAL_ERROR "convgen_add_library(${target}): tuning database ${ARG_DB} does not exist")
+    endif()
+    set(db_args --db ${ARG_DB})
+  endif()
 
   add_custom_command(
     OUTPUT ${libraries} ${headers} ${ARG_OUTPUT_DIR}/manifest.json
-    COMMAND convgen::convgen generate ${specs} -o ${ARG_OUTPUT_DIR} --target ${target_list}
-    DEPENDS ${specs} convgen::convgen
+    COMMAND convgen::convgen generate ${specs} -o ${ARG_OUTPUT_DIR} --target ${target_list} ${db_args}
+    DEPENDS ${specs} convgen::convgen ${ARG_DB}
     COMMENT "convgen: generating ${target} (${target_list})"
     VERBATIM)
 

@@ -1,0 +1,189 @@
+// The tuner and its database through the API: wrong candidates, resuming, keys, JSON lines, bad files.
+#include "compiler/schedule/Candidates.h"
+#include "compiler/spec/Conv1dSpec.h"
+#include "compiler/tune/SearchSpace.h"
+#include "compiler/tune/Tuner.h"
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+using namespace convgen;
+
+namespace {
+
+class Tune : public ::testing::Test {
+protected:
+    void SetUp() override {
+        char model[] = "/tmp/convgen_tune_test_XXXXXX";
+        dir_ = mkdtemp(model);
+        d_ = Conv1dSpec().desc;
+        d_.ic = 4, d_.oc = 8, d_.kw = 3, d_.pw_l = d_.pw_r = 1;
+    }
+    void TearDown() override { std::system(("rm -rf " + dir_).c_str()); }
+    std::unique_ptr<TuningDb> open(const std::string &name) {
+        std::string error;
+        auto db = TuningDb::open(dir_ + "/" + name, true, &error);
+        EXPECT_TRUE(db) << error;
+        return db;
+    }
+    TuneOptions quick(int trials) const {
+        TuneOptions o;
+        o.trials = trials;
+        o.iw = 256;
+        o.minTime = 0.005;
+        return o;
+    }
+    std::string dir_;
+    convgen_conv1d_desc d_{};
+    TargetVariant t_ = *variantNamed("x86-64");
+};
+
+}  // namespace
+
+TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
+    ScheduleParams p;
+    p.candidate = "dense_ncw", p.vector = 16, p.owBlock = 5, p.ocBlock = 3, p.parallel = false;
+    auto back = ScheduleParams::parse(p.str());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->str(), p.str());
+    for (const char *bad : {"", "dense_ncw", "dense_ncw vec=8 ow_block=3 oc_block=4", "dense_ncw vec=x ow_block=3 "
+                            "oc_block=4 parallel=1", "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=2",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 extra"})
+        EXPECT_FALSE(ScheduleParams::parse(bad)) << bad;
+}
+
+TEST(SearchSpaceTest, DefaultFirstNoDuplicatesAllAccepted) {
+    convgen_conv1d_desc d = Conv1dSpec().desc;
+    d.ic = d.oc = d.g = 64, d.kw = 31, d.pw_l = d.pw_r = 15;
+    TargetVariant t = *variantNamed("x86-64-avx2");
+    std::vector<ScheduleParams> space = searchSpace(d, t);
+    ASSERT_GT(space.size(), 5u);
+    EXPECT_EQ(space.front().str(), chooseSchedule(d, t, nullptr).str());
+    std::set<std::string> seen;
+    for (const ScheduleParams &p : space) {
+        EXPECT_TRUE(seen.insert(p.str()).second) << p.str();
+        for (const ScheduleCandidate &c : cpuCandidates())
+            if (c.name == p.candidate) EXPECT_EQ(c.refuses(d), "") << p.str();
+    }
+}
+
+TEST_F(Tune, WrongCandidateIsRejectedAndNeverStored) {
+    auto db = open("wrong.db");
+    const std::vector<ScheduleParams> space = searchSpace(d_, t_);
+    ASSERT_GE(space.size(), 3u);
+    const std::string victim = space[1].str();
+    TuneOptions o = quick(3);
+    // A candidate that computes one wrong value: the check must catch it before any timing counts.
+    o.corruptOutput = [&](const ScheduleParams &p, void *dst, size_t) {
+        if (p.str() == victim) static_cast<float *>(dst)[0] += 1.0f;
+    };
+    std::ostringstream log;
+    TuneReport r = tuneKernel("k", d_, t_, *db, o, log);
+    ASSERT_TRUE(r.ok) << log.str();
+    EXPECT_EQ(r.wrong, 1) << log.str();
+    EXPECT_NE(r.best, victim);
+    EXPECT_NE(log.str().find(victim + ": rejected, wrong result"), std::string::npos) << log.str();
+    bool stored = false;
+    for (const TuningTrial &tr : db->trials(TuningKey::here(problemString(d_), t_.name)))
+        if (tr.schedule == victim) {
+            stored = true;
+            EXPECT_EQ(tr.outcome.rfind("wrong: ", 0), 0u) << tr.outcome;
+        }
+    EXPECT_TRUE(stored);
+    for (const TuningResult &res : db->all()) EXPECT_NE(res.schedule, victim);
+}
+
+TEST_F(Tune, ResumesWithoutRepeatingTrials) {
+    auto db = open("resume.db");
+    std::ostringstream log;
+    TuneReport first = tuneKernel("k", d_, t_, *db, quick(3), log);
+    ASSERT_TRUE(first.ok) << log.str();
+    EXPECT_EQ(first.resumed, 0);
+    const TuningKey key = TuningKey::here(problemString(d_), t_.name);
+    EXPECT_EQ(db->trials(key).size(), 3u);
+    TuneReport second = tuneKernel("k", d_, t_, *db, quick(5), log);
+    ASSERT_TRUE(second.ok) << log.str();
+    EXPECT_EQ(second.resumed, 3);
+    EXPECT_EQ(db->trials(key).size(), 5u);  // two new ones, none tried twice
+    auto best = db->best(key);
+    ASSERT_TRUE(best);
+    EXPECT_GT(best->timeMs, 0);
+    EXPECT_LE(best->timeMs, best->defaultMs * 1.0000001);
+}
+
+TEST_F(Tune, OfferKeepsTheFaster) {
+    auto db = open("offer.db");
+    TuningResult r{TuningKey::here("p", "x86-64"), "dense_ncw vec=4 ow_block=3 oc_block=4 parallel=1", 2.0, 3.0,
+                   "batch=1 length=8", ""};
+    std::string error;
+    ASSERT_TRUE(db->offer(r, &error)) << error;
+    r.schedule = "dense_ncw vec=4 ow_block=2 oc_block=4 parallel=1", r.timeMs = 2.5;
+    ASSERT_TRUE(db->offer(r, &error)) << error;
+    EXPECT_EQ(db->best(r.key)->timeMs, 2.0);
+    r.timeMs = 1.5;
+    ASSERT_TRUE(db->offer(r, &error)) << error;
+    EXPECT_EQ(db->best(r.key)->schedule, r.schedule);
+    // Another machine's result serves when this machine has none, this machine's when it has one.
+    TuningResult other = r;
+    other.key.problem = "q", other.key.cpuModel = "Some Other CPU", other.timeMs = 0.5;
+    ASSERT_TRUE(db->offer(other, &error)) << error;
+    EXPECT_EQ(db->best(TuningKey::here("q", "x86-64"))->key.cpuModel, "Some Other CPU");
+    other.key.problem = "p";
+    ASSERT_TRUE(db->offer(other, &error)) << error;
+    EXPECT_EQ(db->best(r.key)->key.cpuModel, r.key.cpuModel);
+}
+
+TEST_F(Tune, JsonLinesRoundTrip) {
+    TuningResult r{TuningKey::here("f32_mbxic4oc8iwxkw3sw1pw1dw1g1", "x86-64-avx2"),
+                   "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1", 0.125, 0.25, "batch=1 length=256",
+                   "2026-11-26T10:00:00Z"};
+    std::string error;
+    auto back = resultFromJson(resultToJson(r), &error);
+    ASSERT_TRUE(back) << error;
+    EXPECT_EQ(resultToJson(*back), resultToJson(r));
+    EXPECT_FALSE(resultFromJson("{\"problem\": 3}", &error));
+    EXPECT_NE(error.find("problem"), std::string::npos);
+    EXPECT_FALSE(resultFromJson("not json", &error));
+}
+
+TEST_F(Tune, BadFilesGetClearErrors) {
+    std::string error;
+    const std::string garbage = dir_ + "/garbage.db";
+    std::ofstream(garbage) << "this is not an SQLite database, just text that is long enough to have a header\n";
+    EXPECT_FALSE(TuningDb::open(garbage, true, &error));
+    EXPECT_NE(error.find(garbage + ": not a convgen tuning database"), std::string::npos) << error;
+
+    // A valid SQLite file of some other program.
+    const std::string foreign = dir_ + "/foreign.db";
+    sqlite3 *raw = nullptr;
+    ASSERT_EQ(sqlite3_open(foreign.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "CREATE TABLE t (x); INSERT INTO t VALUES (1);", nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_FALSE(TuningDb::open(foreign, true, &error));
+    EXPECT_NE(error.find("without convgen's tables"), std::string::npos) << error;
+
+    // A real tuning database whose data pages were overwritten (a bad disk or copy).
+    const std::string good = dir_ + "/good.db";
+    {
+        auto db = open("good.db");
+        for (int i = 0; i < 300; ++i)
+            ASSERT_TRUE(db->addTrial(TuningKey::here("p" + std::to_string(i), "x86-64"),
+                                     {"generic vec=4 ow_block=1 oc_block=1 parallel=1", 1.0, "ok"}, &error));
+    }  // closing the last connection checkpoints the WAL into the file
+    std::ifstream in(good, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ASSERT_GT(bytes.size(), 4u * 4096);
+    for (size_t i = 2 * 4096; i < bytes.size(); ++i) bytes[i] = char(0xA5 ^ (i * 7));
+    const std::string bad = dir_ + "/bad.db";
+    std::ofstream(bad, std::ios::binary) << bytes;
+    EXPECT_FALSE(TuningDb::open(bad, false, &error));
+    EXPECT_NE(error.find(bad + ": "), std::string::npos) << error;
+    EXPECT_FALSE(TuningDb::open(dir_ + "/missing.db", false, &error));
+    EXPECT_NE(error.find("missing.db"), std::string::npos);
+}
