@@ -30,11 +30,12 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                         add(p);
                     }
         } else if (c.name == "depthwise_ncw") {
-            for (int ow = 1; ow <= 8; ++ow) {
-                ScheduleParams p = base;
-                p.owBlock = ow;
-                add(p);
-            }
+            for (int ow = 1; ow <= 8; ++ow)
+                for (int rows : {1, 4, 8, 16, 32}) {
+                    ScheduleParams p = base;
+                    p.owBlock = ow, p.ocBlock = rows;
+                    add(p);
+                }
         } else if (c.name == "channels_nwc") {
             for (int vecs = 1; vecs <= 4; ++vecs)
                 for (int pos = 1; pos <= 8; ++pos)
