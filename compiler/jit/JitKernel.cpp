@@ -78,7 +78,7 @@ std::unique_ptr<JitKernel> JitKernel::buildAutoscheduled(const convgen_conv1d_de
                                                          int64_t mb, int64_t iw, int threads, std::string *error) {
     ScheduleParams p;
     p.candidate = "autoscheduler:" + autoscheduler;
-    return compile(desc, name, variant, p, error, [&](Conv1dFuncs &f, Halide::Pipeline &pipe, std::string *why) {
+    return compile(desc, name, variant, p, error, [&](Conv1dFuncs &f, Halide::Pipeline &pipe, std::string *) {
         static std::mutex loading;
         static std::set<std::string> loaded;
         {
@@ -107,7 +107,6 @@ std::unique_ptr<JitKernel> JitKernel::buildAutoscheduled(const convgen_conv1d_de
         f.dst.set_estimates(nwc ? Halide::Region{{0, oc}, {0, o}, {0, n}} : Halide::Region{{0, o}, {0, oc}, {0, n}});
         Halide::AutoschedulerParams params(autoscheduler, {{"parallelism", std::to_string(std::max(1, threads))}});
         pipe.apply_autoscheduler(variant.halide, params);
-        (void)why;
         return true;
     });
 }

@@ -50,10 +50,9 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
     }
     auto distance = [&](const ScheduleParams &p) {
         if (p.str() == def.str()) return -1;
+        const int ocStep = p.candidate == "channels_nwc" ? std::max(1, p.vector) : 1;  // nwc counts lanes
         return (p.candidate == def.candidate ? 0 : 100) + std::abs(p.owBlock - def.owBlock) +
-               std::abs(p.ocBlock - def.ocBlock) / std::max(1, p.vector == def.vector && p.candidate == "channels_nwc"
-                                                                     ? def.vector
-                                                                     : 1);
+               std::abs(p.ocBlock - def.ocBlock) / ocStep;
     };
     std::stable_sort(out.begin(), out.end(),
                      [&](const ScheduleParams &a, const ScheduleParams &b) { return distance(a) < distance(b); });

@@ -2,6 +2,7 @@
 // layers, next to the machine's measured FMA peak and bandwidth. Never run by the tests.
 #include "Machine.h"
 #include "OneDnnPeer.h"
+#include "compiler/driver/Driver.h"
 #include "compiler/jit/JitKernel.h"
 #include "compiler/spec/Conv1dSpec.h"
 #include "compiler/spec/SuiteCsv.h"
@@ -100,10 +101,13 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     };
     std::vector<Alt> alts;
     std::string error;
-    const auto stored = db.best(TuningKey::here(problemString(l.desc), variant.name));
-    auto params = stored ? ScheduleParams::parse(stored->schedule) : std::nullopt;
-    alts.push_back({"tuned", params ? JitKernel::build(l.desc, "tuned_" + l.name, variant, &*params, &error) : nullptr,
-                    stored ? error : "not in the database"});
+    // The schedule `generate --db` would take (planKernel), if the database has one.
+    Conv1dSpec spec;
+    spec.name = l.name, spec.desc = l.desc;
+    const VariantPlan plan = planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, &db).variants.front();
+    const bool tuned = plan.scheduleSource != "default";
+    alts.push_back({"tuned", tuned ? JitKernel::build(l.desc, "tuned_" + l.name, variant, &plan.schedule, &error) : nullptr,
+                    tuned ? error : "not in the database"});
     for (const char *as : {"Adams2019", "Mullapudi2016"}) {
         error.clear();
         alts.push_back({as, JitKernel::buildAutoscheduled(l.desc, std::string(as) + "_" + l.name, variant, as, l.mb,
@@ -130,7 +134,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     std::map<std::string, double> g{{"default", flops / t[0] * 1e-9}};
     for (size_t i = 0; i < timed.size(); ++i) g[timed[i]->name] = flops / t[i + 1] * 1e-9;
     // A stored schedule equal to the default is the same kernel: one number for both.
-    if (params && params->str() == def.schedule().str() && g.count("tuned")) g["tuned"] = g["default"];
+    if (tuned && plan.schedule.str() == def.schedule().str() && g.count("tuned")) g["tuned"] = g["default"];
     auto cell = [&](const std::string &k) {
         char buf[32];
         if (!g.count(k)) return std::string("-");
@@ -139,13 +143,14 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     };
     const double bestAuto = std::max(g.count("Adams2019") ? g["Adams2019"] : 0.0,
                                      g.count("Mullapudi2016") ? g["Mullapudi2016"] : 0.0);
-    const double tuned = g.count("tuned") ? g["tuned"] : 0;
+    const double tunedGflops = g.count("tuned") ? g["tuned"] : 0;
     for (const auto &[name, v] : g) row[name == "default" ? "default_gflops" : name + "_gflops"] = v;
     char line[512];
     std::snprintf(line, sizeof line, "%-18s %9s %9s %9s %9s %8.2f %8.2f  %s\n", l.name.c_str(), cell("default").c_str(),
                   cell("tuned").c_str(), cell("Adams2019").c_str(), cell("Mullapudi2016").c_str(),
-                  tuned > 0 ? tuned / g["default"] : 0.0, tuned > 0 && bestAuto > 0 ? tuned / bestAuto : 0.0,
-                  params ? params->str().c_str() : alts[0].note.c_str());
+                  tunedGflops > 0 ? tunedGflops / g["default"] : 0.0,
+                  tunedGflops > 0 && bestAuto > 0 ? tunedGflops / bestAuto : 0.0,
+                  tuned ? plan.schedule.str().c_str() : alts[0].note.c_str());
     std::string out = line;
     for (const Alt &a : alts)
         if (!a.kernel && !a.note.empty() && a.name != "tuned") out += "    " + a.name + ": " + a.note.substr(0, 200) + "\n";
