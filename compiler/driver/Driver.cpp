@@ -28,13 +28,13 @@ std::optional<std::vector<Conv1dSpec>> loadSpecs(const std::string &path, std::o
 }
 
 KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why,
-                      TuningDb *db) {
+                      TuningDb *db, int threads) {
     KernelPlan plan;
     plan.spec = spec;
     plan.entry = spec.name + family.entrySuffix;
     for (const TargetVariant &t : family.variants) {
         VariantPlan v{t, chooseSchedule(spec.desc, t, why), "default"};
-        if (auto r = db ? db->best(TuningKey::here(problemString(spec.desc), t.name)) : std::nullopt) {
+        if (auto r = db ? db->best(TuningKey::here(problemString(spec.desc), t.name, threads)) : std::nullopt) {
             auto p = ScheduleParams::parse(r->schedule);
             bool accepted = false;
             for (const ScheduleCandidate &c : candidatesFor(t))
@@ -42,8 +42,9 @@ KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::v
             if (accepted) {
                 std::ostringstream source;
                 source.precision(4);
-                source << "tuned: " << db->path() << " (" << r->key.cpuModel << ", " << r->created << ", "
-                       << r->timeMs << " ms vs default " << r->defaultMs << " ms at " << r->sizes << ")";
+                source << "tuned: " << db->path() << " (" << r->key.cpuModel << ", " << r->key.threads << " thread"
+                       << (r->key.threads == 1 ? "" : "s") << ", " << r->created << ", " << r->timeMs
+                       << " ms vs default " << r->defaultMs << " ms at " << r->sizes << ")";
                 v.schedule = *p;
                 v.scheduleSource = source.str();
             } else if (why) {
@@ -114,7 +115,7 @@ int generate(const GenerateRequest &request, std::ostream &log, std::ostream &er
             l.header = stem + family.fileSuffix + ".h";
             for (const Conv1dSpec &s : *specs) {
                 std::vector<std::string> why;
-                l.kernels.push_back(planKernel(s, family, &why, db.get()));
+                l.kernels.push_back(planKernel(s, family, &why, db.get(), request.threads));
                 for (const VariantPlan &v : l.kernels.back().variants)
                     if (v.scheduleSource != "default")
                         log << "  " << s.name << " (" << v.target.name << "): " << v.schedule.str() << ", "

@@ -16,17 +16,19 @@ std::optional<std::vector<Conv1dSpec>> loadSpecs(const std::string &path, std::o
 
 class TuningDb;
 
-// Chooses a schedule per variant of the family: the best stored in `db` for the kernel's problem
-// and the variant (when db is not null and has one that the candidate accepts), else the candidate
-// rule; refusal reasons and ignored database entries go to `why` (may be null).
+// Chooses a schedule per variant of the family: the best stored in `db` for the kernel's problem,
+// the variant and `threads` (0: threadsHere(); the nearest stored thread count when that one has
+// none) when db is not null and has one that the candidate accepts, else the candidate rule;
+// refusal reasons and ignored database entries go to `why` (may be null).
 KernelPlan planKernel(const Conv1dSpec &spec, const TargetFamily &family, std::vector<std::string> *why,
-                      TuningDb *db = nullptr);
+                      TuningDb *db = nullptr, int threads = 0);
 
 struct GenerateRequest {
     std::vector<std::string> specs;
     std::string outDir;
     std::string target = "host";  // comma-separated target names
     std::string db;               // tuning database to take schedules from ("" for none)
+    int threads = 0;              // thread count to take tuned schedules for (0: threadsHere())
     bool verbose = false;
 };
 

@@ -11,30 +11,33 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <fstream>
+#include <thread>
 
 namespace convgen {
 
 namespace {
 
 constexpr const char *kFormat = "convgen-tuning-db";
-constexpr int kSchemaVersion = 1;
+constexpr int kSchemaVersion = 2;  // 2: threads in the key
 constexpr int kBusyTimeoutMs = 60000;  // a writer waits up to a minute for another one
 
 const char *kSchema = R"(
 CREATE TABLE IF NOT EXISTS convgen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS results (
-  problem TEXT NOT NULL, target TEXT NOT NULL, cpu_features TEXT NOT NULL, cpu_model TEXT NOT NULL,
-  convgen_version TEXT NOT NULL, halide_version TEXT NOT NULL,
+  problem TEXT NOT NULL, target TEXT NOT NULL, threads INTEGER NOT NULL, cpu_features TEXT NOT NULL,
+  cpu_model TEXT NOT NULL, convgen_version TEXT NOT NULL, halide_version TEXT NOT NULL,
   schedule TEXT NOT NULL, time_ms REAL NOT NULL, default_ms REAL NOT NULL, sizes TEXT NOT NULL,
   created TEXT NOT NULL,
-  PRIMARY KEY (problem, target, cpu_features, cpu_model, convgen_version, halide_version));
+  PRIMARY KEY (problem, target, threads, cpu_features, cpu_model, convgen_version, halide_version));
 CREATE TABLE IF NOT EXISTS trials (
-  problem TEXT NOT NULL, target TEXT NOT NULL, cpu_features TEXT NOT NULL, cpu_model TEXT NOT NULL,
-  convgen_version TEXT NOT NULL, halide_version TEXT NOT NULL,
+  problem TEXT NOT NULL, target TEXT NOT NULL, threads INTEGER NOT NULL, cpu_features TEXT NOT NULL,
+  cpu_model TEXT NOT NULL, convgen_version TEXT NOT NULL, halide_version TEXT NOT NULL,
   schedule TEXT NOT NULL, time_ms REAL NOT NULL, outcome TEXT NOT NULL, created TEXT NOT NULL,
-  PRIMARY KEY (problem, target, cpu_features, cpu_model, convgen_version, halide_version, schedule));
+  PRIMARY KEY (problem, target, threads, cpu_features, cpu_model, convgen_version, halide_version, schedule));
 )";
 
 std::string readCpuModel() {
@@ -67,9 +70,14 @@ struct Stmt {
         sqlite3_bind_double(s, i, v);
         return *this;
     }
+    Stmt &bind(int i, int v) {
+        sqlite3_bind_int(s, i, v);
+        return *this;
+    }
+    // The key takes parameters ?1 to ?7, in the tables' column order.
     Stmt &bindKey(const TuningKey &k) {
-        return bind(1, k.problem).bind(2, k.target).bind(3, k.cpuFeatures).bind(4, k.cpuModel).bind(5, k.convgenVersion)
-            .bind(6, k.halideVersion);
+        return bind(1, k.problem).bind(2, k.target).bind(3, k.threads).bind(4, k.cpuFeatures).bind(5, k.cpuModel)
+            .bind(6, k.convgenVersion).bind(7, k.halideVersion);
     }
     std::string text(int col) const {
         const unsigned char *t = sqlite3_column_text(s, col);
@@ -78,17 +86,17 @@ struct Stmt {
 };
 
 constexpr const char *kResultColumns =
-    "problem, target, cpu_features, cpu_model, convgen_version, halide_version, schedule, time_ms, default_ms, "
-    "sizes, created";
+    "problem, target, threads, cpu_features, cpu_model, convgen_version, halide_version, schedule, time_ms, "
+    "default_ms, sizes, created";
 
 TuningResult readResult(const Stmt &q) {
     TuningResult r;
-    r.key = {q.text(0), q.text(1), q.text(2), q.text(3), q.text(4), q.text(5)};
-    r.schedule = q.text(6);
-    r.timeMs = sqlite3_column_double(q.s, 7);
-    r.defaultMs = sqlite3_column_double(q.s, 8);
-    r.sizes = q.text(9);
-    r.created = q.text(10);
+    r.key = {q.text(0), q.text(1), sqlite3_column_int(q.s, 2), q.text(3), q.text(4), q.text(5), q.text(6)};
+    r.schedule = q.text(7);
+    r.timeMs = sqlite3_column_double(q.s, 8);
+    r.defaultMs = sqlite3_column_double(q.s, 9);
+    r.sizes = q.text(10);
+    r.created = q.text(11);
     return r;
 }
 
@@ -102,10 +110,17 @@ bool exec(sqlite3 *db, const char *sql, std::string *error) {
 
 }  // namespace
 
-TuningKey TuningKey::here(const std::string &problem, const std::string &target) {
+int threadsHere() {
+    const char *env = std::getenv("HL_NUM_THREADS");
+    const int n = env ? std::atoi(env) : 0;
+    return n > 0 ? n : int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+TuningKey TuningKey::here(const std::string &problem, const std::string &target, int threads) {
     static const std::string model = readCpuModel();
     return {problem,
             target,
+            threads > 0 ? threads : threadsHere(),
             convgen_cpu_features(),
             model,
             CONVGEN_VERSION,
@@ -188,8 +203,8 @@ std::unique_ptr<TuningDb> TuningDb::open(const std::string &path, bool create, s
 TuningDb::~TuningDb() { sqlite3_close(db_); }
 
 std::vector<TuningTrial> TuningDb::trials(const TuningKey &key) {
-    Stmt q(db_, "SELECT schedule, time_ms, outcome FROM trials WHERE problem = ?1 AND target = ?2 AND "
-                "cpu_features = ?3 AND cpu_model = ?4 AND convgen_version = ?5 AND halide_version = ?6 "
+    Stmt q(db_, "SELECT schedule, time_ms, outcome FROM trials WHERE problem = ?1 AND target = ?2 AND threads = ?3 "
+                "AND cpu_features = ?4 AND cpu_model = ?5 AND convgen_version = ?6 AND halide_version = ?7 "
                 "ORDER BY rowid");
     q.bindKey(key);
     std::vector<TuningTrial> out;
@@ -198,8 +213,8 @@ std::vector<TuningTrial> TuningDb::trials(const TuningKey &key) {
 }
 
 bool TuningDb::addTrial(const TuningKey &key, const TuningTrial &trial, std::string *error) {
-    Stmt q(db_, "INSERT OR REPLACE INTO trials VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)");
-    q.bindKey(key).bind(7, trial.schedule).bind(8, trial.timeMs).bind(9, trial.outcome).bind(10, nowUtc());
+    Stmt q(db_, "INSERT OR REPLACE INTO trials VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+    q.bindKey(key).bind(8, trial.schedule).bind(9, trial.timeMs).bind(10, trial.outcome).bind(11, nowUtc());
     if (sqlite3_step(q.s) == SQLITE_DONE) return true;
     if (error) *error = path_ + ": " + sqlite3_errmsg(db_);
     return false;
@@ -207,23 +222,23 @@ bool TuningDb::addTrial(const TuningKey &key, const TuningTrial &trial, std::str
 
 bool TuningDb::offer(const TuningResult &r, std::string *error) {
     // One statement, so two tuners offering results for the same key cannot interleave.
-    Stmt q(db_, "INSERT INTO results VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+    Stmt q(db_, "INSERT INTO results VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
                 "ON CONFLICT DO UPDATE SET schedule = excluded.schedule, time_ms = excluded.time_ms, "
                 "default_ms = excluded.default_ms, sizes = excluded.sizes, created = excluded.created "
                 "WHERE excluded.time_ms < results.time_ms");
-    q.bindKey(r.key).bind(7, r.schedule).bind(8, r.timeMs).bind(9, r.defaultMs).bind(10, r.sizes);
-    q.bind(11, r.created.empty() ? nowUtc() : r.created);
+    q.bindKey(r.key).bind(8, r.schedule).bind(9, r.timeMs).bind(10, r.defaultMs).bind(11, r.sizes);
+    q.bind(12, r.created.empty() ? nowUtc() : r.created);
     if (sqlite3_step(q.s) == SQLITE_DONE) return true;
     if (error) *error = path_ + ": " + sqlite3_errmsg(db_);
     return false;
 }
 
 std::optional<TuningResult> TuningDb::best(const TuningKey &key) {
-    // This machine's own result first; else the fastest of any machine with the same build.
+    // The same thread count first, this machine's own result first; else the nearest thread count.
     const std::string sql = std::string("SELECT ") + kResultColumns +
-                            " FROM results WHERE problem = ?1 AND target = ?2 AND convgen_version = ?5 AND "
-                            "halide_version = ?6 ORDER BY (cpu_features = ?3 AND cpu_model = ?4) DESC, time_ms "
-                            "LIMIT 1";
+                            " FROM results WHERE problem = ?1 AND target = ?2 AND convgen_version = ?6 AND "
+                            "halide_version = ?7 ORDER BY abs(threads - ?3), (cpu_features = ?4 AND cpu_model = ?5) "
+                            "DESC, time_ms LIMIT 1";
     Stmt q(db_, sql.c_str());
     q.bindKey(key);
     if (sqlite3_step(q.s) != SQLITE_ROW) return std::nullopt;
@@ -232,7 +247,7 @@ std::optional<TuningResult> TuningDb::best(const TuningKey &key) {
 
 std::vector<TuningResult> TuningDb::all() {
     const std::string sql = std::string("SELECT ") + kResultColumns +
-                            " FROM results ORDER BY problem, target, cpu_model, cpu_features, convgen_version, "
+                            " FROM results ORDER BY problem, target, threads, cpu_model, cpu_features, convgen_version, "
                             "halide_version";
     Stmt q(db_, sql.c_str());
     std::vector<TuningResult> out;
@@ -243,6 +258,7 @@ std::vector<TuningResult> TuningDb::all() {
 std::string resultToJson(const TuningResult &r) {
     llvm::json::Object o{{"problem", r.key.problem},
                          {"target", r.key.target},
+                         {"threads", r.key.threads},
                          {"cpu_features", r.key.cpuFeatures},
                          {"cpu_model", r.key.cpuModel},
                          {"convgen_version", r.key.convgenVersion},
@@ -286,6 +302,12 @@ std::optional<TuningResult> resultFromJson(const std::string &line, std::string 
         }
         *f.out = s->str();
     }
+    auto threads = o->getInteger("threads");
+    if (!threads || *threads < 1) {
+        if (error) *error = "threads must be a positive integer";
+        return std::nullopt;
+    }
+    r.key.threads = int(*threads);
     auto t = o->getNumber("time_ms"), d = o->getNumber("default_ms");
     if (!t || !d || *t <= 0 || *d <= 0) {
         if (error) *error = "time_ms and default_ms must be positive numbers";

@@ -11,18 +11,23 @@ struct sqlite3;
 
 namespace convgen {
 
-// What a result is keyed by: the problem, the convgen target variant, the machine, the compilers.
+// What a result is keyed by: the problem, the convgen target variant, the thread count, the machine,
+// the compilers. The thread count matters: the fastest schedule at 1 thread can be the wrong one at 2.
 struct TuningKey {
     std::string problem;         // problemString(desc), e.g. f32_mbxic80oc512iwxkw3sw1pw1dw1g1_gelu
     std::string target;          // convgen variant name, e.g. x86-64-avx512
+    int threads = 1;             // Halide thread pool size the schedule was timed with
     std::string cpuFeatures;     // convgen_cpu_features()
     std::string cpuModel;        // /proc/cpuinfo model name
     std::string convgenVersion;  // CONVGEN_VERSION
     std::string halideVersion;   // e.g. 21.0.0
 
-    // The key of `problem` on `target` on this machine with this build.
-    static TuningKey here(const std::string &problem, const std::string &target);
+    // The key of `problem` on `target` at `threads` (0: threadsHere()) on this machine with this build.
+    static TuningKey here(const std::string &problem, const std::string &target, int threads = 0);
 };
+
+// The thread count Halide's pool uses in this process: HL_NUM_THREADS when set, else the core count.
+int threadsHere();
 
 // The best schedule found for a key.
 struct TuningResult {
@@ -54,8 +59,8 @@ public:
     bool addTrial(const TuningKey &key, const TuningTrial &trial, std::string *error);
     // Stores r unless the database already has a faster schedule for its key. Returns false on error.
     bool offer(const TuningResult &r, std::string *error);
-    // The stored result for a problem and target: this machine's key first, else the fastest stored
-    // for the same problem, target and versions on any machine.
+    // The stored result for a problem and target with the same versions: the key's thread count
+    // before any other, this machine before others; else the nearest thread count; the fastest of equals.
     std::optional<TuningResult> best(const TuningKey &key);
     // Every stored result, ordered by key.
     std::vector<TuningResult> all();
@@ -68,8 +73,8 @@ private:
     std::string path_;
 };
 
-// JSON lines of results (one object per line: the key fields, schedule, time_ms, default_ms, sizes,
-// created), for moving results between machines.
+// JSON lines of results (one object per line: the key fields (threads a number), schedule, time_ms,
+// default_ms, sizes, created), for moving results between machines.
 std::string resultToJson(const TuningResult &r);
 std::optional<TuningResult> resultFromJson(const std::string &line, std::string *error);
 

@@ -30,7 +30,7 @@ protected:
         if (!t) return 0;
         size_t n = 0;
         for (const char *p : {"f32_mbxic8oc16iwxkw3sw1pw1dw1g1", "f32_mbxic16oc16iwxkw5sw1pw2dw1g16"})
-            n += t->trials(convgen::TuningKey::here(p, "x86-64")).size();
+            n += t->trials(convgen::TuningKey::here(p, "x86-64", 1)).size();  // kQuick tunes at 1 thread
         return n;
     }
     // Starts convgen with args in the background; returns its pid.
@@ -148,7 +148,7 @@ TEST_F(TuneCli, GenerateAndVerifyTakeTheStoredSchedule) {
     write("k.yaml", kTuneSpec);
     // A stored schedule the default rule would not choose (3 x 2 tile instead of 3 x 4).
     const std::string tuned = "dense_ncw vec=4 ow_block=5 oc_block=2 parallel=1";
-    convgen::TuningResult res{convgen::TuningKey::here("f32_mbxic8oc16iwxkw3sw1pw1dw1g1", "x86-64"), tuned, 0.01, 0.02,
+    convgen::TuningResult res{convgen::TuningKey::here("f32_mbxic8oc16iwxkw3sw1pw1dw1g1", "x86-64", 1), tuned, 0.01, 0.02,
                               "batch=1 length=512", "2026-11-26T12:00:00Z"};
     write("t.jsonl", convgen::resultToJson(res) + "\n");
     ASSERT_EQ(convgen("db import " + path("t.db") + " " + path("t.jsonl")).code, 0);
@@ -171,6 +171,39 @@ TEST_F(TuneCli, GenerateAndVerifyTakeTheStoredSchedule) {
     r = convgen("generate " + path("k.yaml") + " -o " + path("out2") + " --target x86-64 --verbose --db " + path("t.db"));
     ASSERT_EQ(r.code, 0) << r.err;
     EXPECT_NE(r.out.find("is not a schedule this convgen accepts"), std::string::npos) << r.out;
+}
+
+TEST_F(TuneCli, EachThreadCountHasItsOwnSchedule) {
+    write("k.yaml", "kernels:\n  - {name: tune_dense, in_channels: 8, out_channels: 16, kernel_size: 3, padding: 1}\n");
+    const std::string spec = " " + path("k.yaml") + " --target x86-64 --length 512 --min-time 0.005 --trials 2 --db ";
+    ASSERT_EQ(convgen("tune" + spec + path("t.db") + " --threads 1").code, 0);
+    // Trials at 1 thread are not results at 2: the second tune starts afresh.
+    Result r = convgen("tune" + spec + path("t.db") + " --threads 2");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("0 stored before"), std::string::npos) << r.out;
+    r = convgen("db list " + path("t.db"));
+    EXPECT_NE(r.out.find(" 1T "), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find(" 2T "), std::string::npos) << r.out;
+
+    // generate --threads N takes N's schedule; a count nobody tuned takes the nearest one.
+    const std::string problem = "f32_mbxic8oc16iwxkw3sw1pw1dw1g1";
+    const std::string one = "dense_ncw vec=4 ow_block=5 oc_block=2 parallel=1";
+    const std::string two = "dense_ncw vec=4 ow_block=2 oc_block=3 parallel=1";
+    convgen::TuningResult at1{convgen::TuningKey::here(problem, "x86-64", 1), one, 0.01, 0.02, "batch=1 length=512", ""};
+    convgen::TuningResult at2 = at1;
+    at2.key.threads = 2, at2.schedule = two;
+    write("u.jsonl", convgen::resultToJson(at1) + "\n" + convgen::resultToJson(at2) + "\n");
+    ASSERT_EQ(convgen("db import " + path("u.db") + " " + path("u.jsonl")).code, 0);
+    for (auto [threads, want] : {std::pair<int, std::string>{1, one}, {2, two}, {8, two}}) {
+        const std::string out = path("out" + std::to_string(threads));
+        r = convgen("generate " + path("k.yaml") + " -o " + out + " --target x86-64 --db " + path("u.db") +
+                    " --threads " + std::to_string(threads));
+        ASSERT_EQ(r.code, 0) << r.err;
+        const std::string manifest = slurp(out + "/manifest.json");
+        EXPECT_NE(manifest.find("\"schedule\": \"" + want + "\""), std::string::npos) << threads << manifest;
+        const std::string tunedAt = threads == 1 ? "1 thread," : "2 threads,";
+        EXPECT_NE(manifest.find(tunedAt), std::string::npos) << threads << manifest;
+    }
 }
 
 TEST_F(TuneCli, UsageErrors) {

@@ -104,7 +104,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     // The schedule `generate --db` would take (planKernel), if the database has one.
     Conv1dSpec spec;
     spec.name = l.name, spec.desc = l.desc;
-    const VariantPlan plan = planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, &db).variants.front();
+    const VariantPlan plan = planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, &db, threads).variants.front();
     const bool tuned = plan.scheduleSource != "default";
     alts.push_back({"tuned", tuned ? JitKernel::build(l.desc, "tuned_" + l.name, variant, &plan.schedule, &error) : nullptr,
                     tuned ? error : "not in the database"});

@@ -1,5 +1,5 @@
 # convgen_add_library(<target> SPECS <yaml>... [TARGETS <convgen target>...] [OUTPUT_DIR <dir>]
-#                     [DB <tuning database>])
+#                     [DB <tuning database> [THREADS <n>]])
 #
 # Generates the kernels of the spec files at build time with convgen::convgen and defines <target>,
 # a static library to link against: its include directories carry the generated headers, and it
@@ -13,11 +13,13 @@
 #   DB          a tuning database from `convgen tune` (or `convgen db import`): kernels take the
 #               best stored schedule for their problem and variant, the default rule otherwise;
 #               changing the database regenerates
+#   THREADS     the thread count the kernels will run with, to pick tuned schedules for (default:
+#               the cores of the machine that builds)
 # Sources include "<stem>.h" whatever the architecture: when arm64 is the only CPU target, a
 # forwarding <stem>.h includes <stem>_arm64.h (and maps its CONVGEN_KERNELS_ X-macro).
 # Editing a spec file (or updating convgen) regenerates; nothing else does.
 function(convgen_add_library target)
-  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIR;DB" "SPECS;TARGETS")
+  cmake_parse_arguments(PARSE_ARGV 1 ARG "" "OUTPUT_DIR;DB;THREADS" "SPECS;TARGETS")
   if(ARG_UNPARSED_ARGUMENTS)
     message(FATAL_ERROR "convgen_add_library(${target}): unknown arguments: ${ARG_UNPARSED_ARGUMENTS}")
   endif()
@@ -94,6 +96,11 @@ function(convgen_add_library target)
       message(FATAL_ERROR "convgen_add_library(${target}): tuning database ${ARG_DB} does not exist")
     endif()
     set(db_args --db ${ARG_DB})
+    if(ARG_THREADS)
+      list(APPEND db_args --threads ${ARG_THREADS})
+    endif()
+  elseif(ARG_THREADS)
+    message(FATAL_ERROR "convgen_add_library(${target}): THREADS picks tuned schedules; it needs DB")
   endif()
 
   add_custom_command(

@@ -64,8 +64,9 @@ int dbMain(int argc, char **argv) {
     if (!db) return 1;
     if (verb == "list") {
         for (const TuningResult &r : db->all())
-            std::printf("%-44s %-14s %-32s %-48s %9.4f ms %5.2fx  %s\n", r.key.problem.c_str(), r.key.target.c_str(),
-                        r.key.cpuModel.c_str(), r.schedule.c_str(), r.timeMs, r.defaultMs / r.timeMs, r.sizes.c_str());
+            std::printf("%-44s %-14s %2dT %-32s %-48s %9.4f ms %5.2fx  %s\n", r.key.problem.c_str(),
+                        r.key.target.c_str(), r.key.threads, r.key.cpuModel.c_str(), r.schedule.c_str(), r.timeMs,
+                        r.defaultMs / r.timeMs, r.sizes.c_str());
         return 0;
     }
     if (verb == "export") {

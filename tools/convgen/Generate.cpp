@@ -9,7 +9,8 @@ namespace convgen::cli {
 
 namespace {
 const char *kHelp =
-    "usage: convgen generate SPEC... -o DIR [--target TARGET[,TARGET...]] [--db FILE] [--verbose]\n"
+    "usage: convgen generate SPEC... -o DIR [--target TARGET[,TARGET...]] [--db FILE [--threads N]]\n"
+    "                        [--verbose]\n"
     "\n"
     "Compiles every kernel of each spec file ahead of time and writes into DIR, per spec file and\n"
     "architecture (suffix: none for x86-64, _arm64, _cuda):\n"
@@ -35,13 +36,16 @@ const char *kHelp =
     "                       arm64-neon   aarch64 Linux, NEON\n"
     "                       cuda         NVIDIA GPUs, PTX for compute capability 8.0 and newer\n"
     "  --db FILE          take each kernel's schedule from a tuning database (convgen tune): the best\n"
-    "                     stored for its problem and variant, this machine's first; the default rule\n"
+    "                     stored for its problem and variant at the thread count the kernels will run\n"
+    "                     with (else the nearest one tuned), this machine's first; the default rule\n"
     "                     otherwise. The manifest's schedule_source says which and where from.\n"
+    "  --threads N        the thread count the kernels will run with, for --db (default: HL_NUM_THREADS\n"
+    "                     if set, else this machine's cores, which is what the Halide runtime uses)\n"
     "  --verbose          print why each schedule candidate refused a kernel\n";
 }  // namespace
 
 int generateMain(int argc, char **argv) {
-    Args args(argc, argv, {"-o", "--output", "--target", "--db"}, {"--help", "-h", "--verbose"});
+    Args args(argc, argv, {"-o", "--output", "--target", "--db", "--threads"}, {"--help", "-h", "--verbose"});
     if (args.has("--help") || args.has("-h")) {
         std::cout << kHelp;
         return 0;
@@ -52,9 +56,13 @@ int generateMain(int argc, char **argv) {
     request.target = args.get("--target", "host");
     request.verbose = args.has("--verbose");
     request.db = args.get("--db");
-    if (!args.ok() || request.specs.empty() || request.outDir.empty()) {
+    request.threads = int(args.getInt("--threads", 0));
+    if (!args.ok() || request.specs.empty() || request.outDir.empty() || request.threads < 0) {
         std::cerr << "convgen generate: "
-                  << (!args.ok() ? args.error() : request.specs.empty() ? "no spec file given" : "no -o DIR given")
+                  << (!args.ok()               ? args.error()
+                      : request.specs.empty()  ? "no spec file given"
+                      : request.outDir.empty() ? "no -o DIR given"
+                                               : "--threads takes a positive number")
                   << "\n\n" << kHelp;
         return 2;
     }

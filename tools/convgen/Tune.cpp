@@ -22,8 +22,9 @@ const char *kHelp =
     "register tile, ...) on this machine. The default schedule is timed first; every candidate is\n"
     "checked against the naive reference before it is timed (a wrong one is logged and discarded);\n"
     "a challenger that looks faster is re-timed interleaved with the incumbent before it wins. The\n"
-    "best schedule per kernel goes into an SQLite database keyed by problem, target, CPU features and\n"
-    "model, and convgen and Halide versions; `convgen generate --db FILE` then uses it. Every trial\n"
+    "best schedule per kernel goes into an SQLite database keyed by problem, target, thread count, CPU\n"
+    "features and model, and convgen and Halide versions; `convgen generate --db FILE` then uses it\n"
+    "(tune at the thread count you deploy with; tune twice to have both). Every trial\n"
     "is stored as it finishes: a tune killed at any moment resumes where it stopped, and several\n"
     "tuners may share one database.\n"
     "\n"
@@ -125,7 +126,8 @@ int tuneMain(int argc, char **argv) {
         return 1;
     }
     std::cout << "tuning " << mine.size() << " of " << jobs.size() << " kernels (shard " << shard << "/" << shards
-              << ") for " << variant->name << ", " << (budget > 0 ? args.get("--budget", "2m") + " per kernel" : "")
+              << ") for " << variant->name << " at " << threadsHere() << " thread" << (threadsHere() == 1 ? "" : "s")
+              << ", " << (budget > 0 ? args.get("--budget", "2m") + " per kernel" : "")
               << (trials > 0 ? (budget > 0 ? ", " : "") + std::to_string(trials) + " trials per kernel" : "")
               << ", database " << dbPath << "\n";
     int failed = 0;

@@ -30,18 +30,21 @@ const char *kHelp =
     "  --kernel NAME     check only this kernel\n"
     "  --seed N          seed of the input fills (default 1)\n"
     "  --db FILE         check the schedules `generate --db FILE` would take from a tuning database\n"
-    "                    (marked 'tuned' in the schedule column)\n";
+    "                    (marked 'tuned' in the schedule column)\n"
+    "  --threads N       with --db: the thread count to take tuned schedules for, as generate's\n";
 }  // namespace
 
 int verifyMain(int argc, char **argv) {
-    Args args(argc, argv, {"--target", "--kernel", "--seed", "--db"}, {"--help", "-h"});
+    Args args(argc, argv, {"--target", "--kernel", "--seed", "--db", "--threads"}, {"--help", "-h"});
     if (args.has("--help") || args.has("-h")) {
         std::cout << kHelp;
         return 0;
     }
-    const long long seed = args.getInt("--seed", 1);
-    if (!args.ok() || args.positional().empty()) {
-        std::cerr << "convgen verify: " << (args.ok() ? "no spec file given" : args.error()) << "\n\n" << kHelp;
+    const long long seed = args.getInt("--seed", 1), threads = args.getInt("--threads", 0);
+    if (!args.ok() || args.positional().empty() || threads < 0) {
+        std::cerr << "convgen verify: "
+                  << (!args.ok() ? args.error() : threads < 0 ? "--threads takes a positive number" : "no spec file given")
+                  << "\n\n" << kHelp;
         return 2;
     }
     std::vector<TargetVariant> variants;
@@ -83,7 +86,7 @@ int verifyMain(int argc, char **argv) {
             std::vector<std::unique_ptr<JitKernel>> built;
             std::vector<CheckResult> results(variants.size());
             int tile = 1;
-            const KernelPlan plan = planKernel(spec, TargetFamily{"", "", "", variants}, nullptr, db.get());
+            const KernelPlan plan = planKernel(spec, TargetFamily{"", "", "", variants}, nullptr, db.get(), int(threads));
             for (size_t i = 0; i < variants.size(); ++i) {
                 std::string error;
                 built.push_back(JitKernel::build(spec.desc, spec.name, variants[i], &plan.variants[i].schedule, &error));

@@ -150,6 +150,27 @@ TEST_F(Tune, JsonLinesRoundTrip) {
     EXPECT_FALSE(resultFromJson("{\"problem\": 3}", &error));
     EXPECT_NE(error.find("problem"), std::string::npos);
     EXPECT_FALSE(resultFromJson("not json", &error));
+    std::string noThreads = resultToJson(r);
+    noThreads.replace(noThreads.find("\"threads\""), 1, "\"x");  // a line from before threads were keyed
+    EXPECT_FALSE(resultFromJson(noThreads, &error));
+    EXPECT_NE(error.find("threads"), std::string::npos) << error;
+}
+
+TEST_F(Tune, BestPrefersTheSameThreadCountThenTheNearest) {
+    auto db = open("threads.db");
+    std::string error;
+    for (int threads : {1, 4}) {
+        TuningResult r{TuningKey::here("p", "x86-64", threads),
+                       "dense_ncw vec=4 ow_block=" + std::to_string(threads) + " oc_block=4 parallel=1",
+                       threads == 1 ? 2.0 : 0.5, 3.0, "batch=1 length=8", ""};
+        ASSERT_TRUE(db->offer(r, &error)) << error;
+    }
+    // Faster at 4 threads does not make it the 1-thread schedule.
+    EXPECT_EQ(db->best(TuningKey::here("p", "x86-64", 1))->key.threads, 1);
+    EXPECT_EQ(db->best(TuningKey::here("p", "x86-64", 4))->key.threads, 4);
+    EXPECT_EQ(db->best(TuningKey::here("p", "x86-64", 2))->key.threads, 1);  // nearest: |2-1| < |2-4|
+    EXPECT_EQ(db->best(TuningKey::here("p", "x86-64", 16))->key.threads, 4);
+    EXPECT_EQ(db->all().size(), 2u);
 }
 
 TEST_F(Tune, BadFilesGetClearErrors) {
@@ -184,6 +205,15 @@ TEST_F(Tune, BadFilesGetClearErrors) {
     std::ofstream(bad, std::ios::binary) << bytes;
     EXPECT_FALSE(TuningDb::open(bad, false, &error));
     EXPECT_NE(error.find(bad + ": "), std::string::npos) << error;
+    // A database written by a convgen with another schema (version 1 had no thread count).
+    const std::string old = dir_ + "/old.db";
+    ASSERT_EQ(sqlite3_open(old.c_str(), &raw), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(raw, "CREATE TABLE convgen_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+                                "INSERT INTO convgen_meta VALUES ('format', 'convgen-tuning-db'), ('schema_version', '1');",
+                           nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(raw);
+    EXPECT_FALSE(TuningDb::open(old, true, &error));
+    EXPECT_NE(error.find("schema version 1"), std::string::npos) << error;
     EXPECT_FALSE(TuningDb::open(dir_ + "/missing.db", false, &error));
     EXPECT_NE(error.find("missing.db"), std::string::npos);
 }
