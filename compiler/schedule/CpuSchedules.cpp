@@ -21,12 +21,22 @@ constexpr int kDenseOcBlock = 4;
 constexpr int kManyDenseOwVectors = 4;
 constexpr int kManyDenseOcBlock = 4;
 constexpr int kManyRegisters = 32;
+// Parallel tasks per x tile of dense_ncw (its channel blocks split in this many parts): with one
+// task per x tile, wav2vec2_posconv (50 outputs: one tile) ran on one thread, 121 GFLOP/s at 1 and 2
+// threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
+// 155-240 with 1 part, 171-273 and 179-202 with 2 (noise; no loss seen).
+constexpr int kDenseChannelParts = 2;
 // Depthwise rows: 4 vectors per tile amortize the tap loop; the layer is bandwidth-bound anyway.
 constexpr int kDepthwiseOwVectors = 4;
 // Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
 constexpr int kDepthwiseRowsPerTask = 8;
+// narrow_ncw takes layers with at most this many input channels per group, whose padded input
+// (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
+// K=10, stride 5, 512 outputs, 1 thread) ran at 28.5 GFLOP/s with dense_ncw's order and 71 with this
+// one (100 at 2 threads); 3 channels, K=7, 64 outputs, length 16000: 64 and 122 (dense_ncw best 124).
+constexpr int kNarrowMaxInputs = 4;
 // nwc: 2 channel vectors x 4 positions = 8 accumulators.
 constexpr int kNwcChannelVectors = 2;
 constexpr int kNwcPositions = 4;
@@ -56,35 +66,79 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     return p;
 }
 
+// The accumulator of the dense schedules: a full tile of p.owBlock vectors x ocBlock channels, computed
+// at dst's loop `at`, so it is a constant-size block that lives in registers (store_in Register; it
+// was a stack array reloaded around every FMA before: whisper_conv1 19 -> 70 GFLOP/s, 1 thread).
+void registerTile(Conv1dFuncs &f, const ScheduleParams &p, Func dst, const Var &at, int ocBlock) {
+    f.acc.compute_at(dst, at).bound_extent(f.x, p.vector * p.owBlock).bound_extent(f.o, ocBlock);
+    f.acc.store_in(MemoryType::Register).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
+    f.acc.update().reorder(f.x, f.o, f.r.y, f.r.x, f.n).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
+    if (sixteenBit(f.desc)) f.weights.compute_root();
+}
+
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     Var xo("xo"), xi("xi"), oo("oo"), oi("oi"), t("t");
     const int tile = p.vector * p.owBlock;
     const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
-    // The accumulator is always a full tile (bound_extent), so it is a constant-size block that
-    // lives in registers (store_in Register; it was a stack array reloaded around every FMA before:
-    // whisper_conv1 19 -> 70 GFLOP/s, 1 thread); the last x tile computes past the end and its
-    // stores are guarded. Channel blocks shift inwards instead: oc is fixed and >= the block.
+    // The accumulator is always a full tile (registerTile): the last x tile computes past the end and
+    // its stores are guarded. Channel blocks shift inwards instead: oc is fixed and >= the block.
     // (No specialize() for short outputs: duplicated loop names made Halide's symbol names, and so
     // the bytes of a kernel, depend on what the process compiled before.)
     f.dst.split(f.x, xo, xi, tile, TailStrategy::GuardWithIf)
-        .split(f.o, oo, oi, ocBlock, TailStrategy::ShiftInwards)
-        .reorder(xi, oi, oo, xo, f.n)
+        .split(f.o, oo, oi, ocBlock, TailStrategy::ShiftInwards);
+    // Each x tile's channel blocks are split into kDenseChannelParts parallel tasks, so a short row
+    // (one x tile) still feeds every thread; each part stages its own input tile.
+    const int blocks = int((f.desc.oc + ocBlock - 1) / ocBlock);
+    Var part("part");
+    const int partBlocks = (blocks + kDenseChannelParts - 1) / kDenseChannelParts;
+    f.dst.split(oo, part, oo, partBlocks, TailStrategy::GuardWithIf)
+        .reorder(xi, oi, oo, part, xo, f.n)
         .vectorize(xi, p.vector)
         .unroll(oi)
-        .fuse(xo, f.n, t);
+        .fuse(part, xo, t)
+        .fuse(t, f.n, t);
     if (p.parallel) f.dst.parallel(t);
     // The padded, f32 input tile is made once per x tile and stays in L2 while every channel tile
     // streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3 probe).
     f.staged.compute_at(f.dst, t).bound_extent(f.staged.args()[0], f.stagedExtent(tile))
         .vectorize(f.staged.args()[0], p.vector);
-    f.acc.compute_at(f.dst, oo).bound_extent(f.x, tile).bound_extent(f.o, ocBlock).store_in(MemoryType::Register);
-    f.acc.vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
-    f.acc.update()
-        .reorder(f.x, f.o, f.r.y, f.r.x, f.n)
-        .vectorize(f.x, p.vector)
-        .unroll(f.x)
-        .unroll(f.o);
-    if (sixteenBit(f.desc)) f.weights.compute_root();
+    registerTile(f, p, f.dst, oo, ocBlock);
+}
+
+// ---- narrow_ncw: few input channels per group, channel blocks outside the length -----------------
+
+std::string narrowRefuses(const convgen_conv1d_desc &d) {
+    if (d.layout != CONVGEN_LAYOUT_NCW) return "unimplemented: needs layout ncw";
+    if (d.ic / d.g > kNarrowMaxInputs)
+        return "unimplemented: more than " + std::to_string(kNarrowMaxInputs) + " input channels per group";
+    return "";
+}
+
+ScheduleParams narrowDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
+    ScheduleParams p = denseDefaults(d, t);
+    p.candidate = "narrow_ncw";
+    return p;
+}
+
+void narrowApply(Conv1dFuncs &f, const ScheduleParams &p) {
+    Var xo("xo"), xi("xi"), oo("oo"), oi("oi");
+    const int tile = p.vector * p.owBlock;
+    const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
+    // The register tile of dense_ncw, but each parallel task takes a channel block and walks the
+    // whole row, so every output row is written front to back.
+    f.dst.split(f.x, xo, xi, tile, TailStrategy::GuardWithIf)
+        .split(f.o, oo, oi, ocBlock, TailStrategy::ShiftInwards)
+        .reorder(xi, oi, xo, oo, f.n)
+        .vectorize(xi, p.vector)
+        .unroll(oi);
+    if (p.parallel) f.dst.parallel(oo);
+    // The whole padded input of a batch, staged once before the parallel loop (staging it per task
+    // instead would copy the row once per channel block). Bounded by the full tiles, as in depthwise.
+    const Expr rowTiles = (f.ow + tile - 1) / tile * tile;
+    f.staged.compute_at(f.dst, f.n)
+        .bound_extent(f.staged.args()[0], rowTiles + f.stagedExtent(tile) - tile)
+        .vectorize(f.staged.args()[0], p.vector);
+    registerTile(f, p, f.dst, xo, ocBlock);
 }
 
 // ---- depthwise_ncw: one channel row at a time, vectorized along the length ----------------------
@@ -196,6 +250,7 @@ void genericApply(Conv1dFuncs &f, const ScheduleParams &p) {
 const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
+        {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
         {"dense_ncw", denseRefuses, denseDefaults, denseApply},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},

@@ -26,7 +26,8 @@ void expectMatchesReference(const convgen_conv1d_desc &d, const std::string &nam
     // and AVX-512 masked loads of f32 zero them; 16-bit outputs take a scalarized path) before the
     // activation runs on them.
     const std::string candidate = params ? params->candidate : chooseSchedule(d, t, nullptr).candidate;
-    JitKernel::poisonAllocations((candidate == "dense_ncw" || candidate == "depthwise_ncw") && t.name != "x86-64" &&
+    JitKernel::poisonAllocations((candidate == "dense_ncw" || candidate == "narrow_ncw" || candidate == "depthwise_ncw") &&
+                                 t.name != "x86-64" &&
                                  d.dtype == CONVGEN_F32);
     std::string error;
     auto k = JitKernel::build(d, name, t, params, &error);
@@ -148,8 +149,15 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     TargetVariant t = *variantNamed("x86-64");
     ScheduleParams p = chooseSchedule(d, t, nullptr);
     p.owBlock = 5;
-    p.ocBlock = 3;  // does not divide 7
+    p.ocBlock = 3;  // does not divide 7; 3 channel blocks do not split evenly into dense_ncw's 2 parts
     expectMatchesReference(d, "tuned", t, &p);
+    d.ic = 2, d.sw = 3;  // narrow_ncw, strided, the same tails
+    p = chooseSchedule(d, t, nullptr);
+    ASSERT_EQ(p.candidate, "narrow_ncw");
+    p.owBlock = 5;
+    p.ocBlock = 3;
+    expectMatchesReference(d, "tuned_narrow", t, &p);
+    d.ic = 5, d.sw = 1;
     d.layout = CONVGEN_LAYOUT_NWC;
     p = chooseSchedule(d, t, nullptr);
     p.ocBlock = 12;
@@ -166,8 +174,9 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_TRUE(why.empty());
     d.layout = CONVGEN_LAYOUT_NWC;
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "channels_nwc");
-    ASSERT_EQ(why.size(), 2u);
+    ASSERT_EQ(why.size(), 3u);
     EXPECT_EQ(why[0], "depthwise_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(why[1], "narrow_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(cpuCandidates().back().name, "generic");
     std::string error;
     Conv1dFuncs f = defineConv1d(d, "x");
@@ -178,4 +187,12 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     bad.candidate = "nope";
     EXPECT_FALSE(applySchedule(f, bad, &error));
     EXPECT_EQ(error, "unknown schedule candidate 'nope'");
+    // 1-4 input channels per group: the channel-block-outer order; more: dense_ncw.
+    d.layout = CONVGEN_LAYOUT_NCW, d.g = 1, d.ic = 3, d.oc = 64, d.kw = 7;
+    EXPECT_EQ(chooseSchedule(d, t, nullptr).candidate, "narrow_ncw");
+    d.ic = 5;
+    why.clear();
+    EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "dense_ncw");
+    ASSERT_EQ(why.size(), 2u);
+    EXPECT_EQ(why[1], "narrow_ncw: unimplemented: more than 4 input channels per group");
 }
