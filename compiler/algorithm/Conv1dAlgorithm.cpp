@@ -95,18 +95,18 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) 
     f.acc(x, o, n) = d.bias ? toF32(d.dtype, f.bia(o)) : 0.0f;
     // Tap k reads padded position x*sw + q with q = k*dw - pw_l; with q = qs*sw + ph (floor division)
     // that is stride phase ph at index x + qs.
-    Expr q = f.r.y * int(d.dw) - int(d.pw_l);
-    Expr tap;
+    Expr q = k * int(d.dw) - int(d.pw_l);
+    f.taps = Func(name + "_taps");
     if (d.sw == 1) {
         f.staged = f.input;
-        tap = f.staged(x + q, channel, n);
+        f.taps(x, k, c, n) = f.staged(x + q, c, n);
     } else {
         Var j("j"), ph("ph");
         f.staged = Func(name + "_phased");
         f.staged(j, ph, c, n) = f.input(j * int(d.sw) + ph, c, n);
-        tap = f.staged(x + q / int(d.sw), q % int(d.sw), channel, n);
+        f.taps(x, k, c, n) = f.staged(x + q / int(d.sw), q % int(d.sw), c, n);
     }
-    f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * tap;
+    f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * f.taps(x, f.r.y, channel, n);
 
     Expr value = fromF32(d.dtype, activate(d.activation, f.acc(x, o, n)));
     f.dst = Func(name + "_dst");

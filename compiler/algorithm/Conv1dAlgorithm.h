@@ -18,6 +18,10 @@ struct Conv1dFuncs {
     Halide::Func staged;                 // what acc reads: input itself, or for stride > 1 input split
                                          // into stride phases, staged(j, ph, c, n) = input(j*sw + ph, c, n),
                                          // so each kernel tap reads consecutive elements
+    Halide::Func taps;                   // what acc reads, per kernel tap: taps(x, k, c, n) is staged at
+                                         // output x's tap k. Inlined (acc reads staged) unless a schedule
+                                         // stores it: then only each tap's window is copied, not the span
+                                         // between taps (dilated kernels whose taps lie far apart)
     Halide::Func weights;                // weights(k, i, o): f32 weights
     Halide::Func acc;                    // acc(x, o, n): bias, then += over r
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)

@@ -156,6 +156,18 @@ int generate(const GenerateRequest &request, std::ostream &log, std::ostream &er
                 err << "convgen generate: " << error << "\n";
                 return 1;
             }
+            std::vector<std::pair<std::string, std::string>> listings;
+            for (const KernelPlan &k : l.kernels)
+                if (!request.listings.empty() &&
+                    !compileListings(k, request.listings, out.path(".scratch/listings"), &listings, &error)) {
+                    err << "convgen generate: " << e.specPath << ": " << error << "\n";
+                    return 1;
+                }
+            for (const auto &[file, text] : listings)
+                if (!out.write("listings/" + file, text, &error)) {
+                    err << "convgen generate: " << error << "\n";
+                    return 1;
+                }
             for (const auto &[entry, text] : ptx) {
                 l.ptx.push_back("ptx/" + entry + ".ptx");
                 if (!out.write(l.ptx.back(), text, &error)) {

@@ -29,13 +29,15 @@ struct GenerateRequest {
     std::string target = "host";  // comma-separated target names
     std::string db;               // tuning database to take schedules from ("" for none)
     int threads = 0;              // thread count to take tuned schedules for (0: threadsHere())
+    std::vector<std::string> listings;  // also write Halide's "asm" and/or "stmt" per kernel variant
     bool verbose = false;
 };
 
 // Writes per spec file and architecture lib<stem><suffix>.a, <stem><suffix>.h and a pkg-config
 // file <stem><suffix>.pc (suffix "" for
 // x86-64, _arm64, _cuda), PTX files for CUDA (ptx/<kernel>_cuda.ptx), the support headers and
-// manifest.json into outDir, all or nothing. Returns a process exit code (0 on success).
+// manifest.json into outDir (and listings/<entry>_<variant>.s|.stmt when asked), all or nothing.
+// Returns a process exit code (0 on success).
 int generate(const GenerateRequest &request, std::ostream &log, std::ostream &err);
 
 }  // namespace convgen

@@ -12,7 +12,9 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <algorithm>
 #include <deque>
+#include <map>
 
 namespace convgen {
 
@@ -79,6 +81,44 @@ std::string embeddedPtx(llvm::StringRef object) {
 }  // namespace
 
 std::string bufferEntryName(const std::string &entry) { return entry + "_buf"; }
+
+bool compileListings(const KernelPlan &k, const std::vector<std::string> &kinds, const std::string &scratchDir,
+                     std::vector<std::pair<std::string, std::string>> *files, std::string *error) {
+    if (std::error_code ec = llvm::sys::fs::create_directories(scratchDir)) {
+        *error = "cannot create " + scratchDir + ": " + ec.message();
+        return false;
+    }
+    installHalideDiagnostics();
+    try {
+        for (const VariantPlan &v : k.variants) {
+            std::string variant = v.target.name;
+            std::replace(variant.begin(), variant.end(), '-', '_');
+            std::map<Halide::OutputFileType, std::string> outputs;
+            for (const std::string &kind : kinds) {
+                const std::string name = k.entry + "_" + variant + (kind == "asm" ? ".s" : ".stmt");
+                outputs[kind == "asm" ? Halide::OutputFileType::assembly : Halide::OutputFileType::stmt] =
+                    scratch(scratchDir, name);
+            }
+            compileVariant(k, v, bufferEntryName(k.entry), v.target.halide.with_feature(Halide::Target::NoRuntime))
+                .compile(outputs);
+            for (const auto &[type, path] : outputs) {
+                auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+                if (!text) {
+                    *error = "cannot read " + path + ": " + text.getError().message();
+                    return false;
+                }
+                files->push_back({llvm::sys::path::filename(path).str(), (*text)->getBuffer().str()});
+            }
+        }
+    } catch (const Halide::Error &e) {
+        *error = std::string("Halide: ") + e.what();
+        return false;
+    } catch (const std::exception &e) {
+        *error = e.what();
+        return false;
+    }
+    return true;
+}
 
 bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::string &libraryPath,
                         const std::string &scratchDir, std::string *error,

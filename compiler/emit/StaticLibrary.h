@@ -15,6 +15,12 @@ bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::strin
                         const std::string &scratchDir, std::string *error,
                         std::vector<std::pair<std::string, std::string>> *ptx = nullptr);
 
+// Halide's listings of each variant of a kernel, for reading what the schedule made: `kinds` from
+// "asm" (assembly) and "stmt" (the lowered loop nest). Appends {file name, text} to *files, named
+// <entry>_<variant>.s / .stmt; uses scratchDir for the compiler's output files.
+bool compileListings(const KernelPlan &k, const std::vector<std::string> &kinds, const std::string &scratchDir,
+                     std::vector<std::pair<std::string, std::string>> *files, std::string *error);
+
 // The Halide entry point name for a C entry point name.
 std::string bufferEntryName(const std::string &entry);
 

@@ -39,7 +39,8 @@ const char *kHelp =
     "\n"
     "For each layer of CSV (columns as shared/bench/shapes.csv) and each thread count, in one run:\n"
     "measures the machine's f32 FMA peak and triad bandwidth (L3- and DRAM-sized); times convgen's\n"
-    "kernel (ncw f32, batch and length dynamic, default schedule), oneDNN's convolution_forward on\n"
+    "kernel (ncw f32, batch and length dynamic; the default schedule, or with --db the one `generate\n"
+    "--db` takes for the thread count), oneDNN's convolution_forward on\n"
     "plain ncw and on its own layout (format any, reorders excluded), PyTorch's F.conv1d (Debian's\n"
     "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
     "and checks every output against the naive reference before timing counts. convgen and oneDNN\n"
@@ -53,7 +54,8 @@ const char *kHelp =
     "                  best_peer_gflops, ratio, peak_pct, roofline_pct\n"
     "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
     "  --layers LIST   only these layer names\n"
-    "  --db FILE       also a second table: convgen's default schedule, the tuned one from this tuning\n"
+    "  --db FILE       convgen's kernels take their tuned schedules (per thread count), and a second\n"
+    "                  table compares convgen's default schedule, the tuned one from this tuning\n"
     "                  database (convgen tune), and Halide's Adams2019 and Mullapudi2016 autoschedulers\n"
     "                  (given the layer's sizes as estimates), each checked, timed interleaved\n";
 
@@ -92,8 +94,8 @@ void writeBytes(const std::string &path, const std::vector<uint8_t> &bytes) {
 
 // One thread count, in this process (HL_NUM_THREADS and OMP_NUM_THREADS set by the parent).
 // The --db table row of one layer: default vs tuned vs Halide's autoschedulers, interleaved.
-std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant &variant, JitKernel &def,
-                        TuningDb &db, int threads, double minTime, double flops, llvm::json::Object &row) {
+std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant &variant, TuningDb &db, int threads,
+                        double minTime, double flops, llvm::json::Object &row) {
     struct Alt {
         std::string name;
         std::unique_ptr<JitKernel> kernel;
@@ -101,6 +103,8 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     };
     std::vector<Alt> alts;
     std::string error;
+    auto def = JitKernel::build(l.desc, "default_" + l.name, variant, nullptr, &error);
+    if (!def) return l.name + ": the default schedule failed to compile: " + error + "\n";
     // The schedule `generate --db` would take (planKernel), if the database has one.
     Conv1dSpec spec;
     spec.name = l.name, spec.desc = l.desc;
@@ -115,7 +119,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     }
     std::vector<float> dst(cc.want.size());
     std::vector<std::function<void()>> runs = {
-        [&] { def.run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
+        [&] { def->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
     std::vector<Alt *> timed;
     for (Alt &a : alts) {
         if (!a.kernel) continue;
@@ -134,7 +138,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     std::map<std::string, double> g{{"default", flops / t[0] * 1e-9}};
     for (size_t i = 0; i < timed.size(); ++i) g[timed[i]->name] = flops / t[i + 1] * 1e-9;
     // A stored schedule equal to the default is the same kernel: one number for both.
-    if (tuned && plan.schedule.str() == def.schedule().str() && g.count("tuned")) g["tuned"] = g["default"];
+    if (tuned && plan.schedule.str() == def->schedule().str() && g.count("tuned")) g["tuned"] = g["default"];
     auto cell = [&](const std::string &k) {
         char buf[32];
         if (!g.count(k)) return std::string("-");
@@ -235,7 +239,12 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         const double flops = 2.0 * double(l.mb * l.desc.oc * cc.ow) * double(l.desc.ic / l.desc.g * l.desc.kw);
         const double bytes = 4.0 * double(cc.src.size() / 4 + cc.wei.size() / 4 + cc.bia.size() / 4 + cc.want.size());
         std::string error;
-        auto kernel = JitKernel::build(dyn, "bench_" + l.name, variant, nullptr, &error);
+        // The kernel users deploy: with --db, the schedule `generate --db` takes for this thread count.
+        Conv1dSpec spec;
+        spec.name = l.name, spec.desc = l.desc;
+        const ScheduleParams deployed =
+            planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, db.get(), threads).variants.front().schedule;
+        auto kernel = JitKernel::build(dyn, "bench_" + l.name, variant, &deployed, &error);
         if (!kernel) {
             std::printf("%-18s convgen failed to compile: %s\n", l.name.c_str(), error.c_str());
             continue;
@@ -322,7 +331,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                                {"roofline_pct", 100 * convgen / roof},
                                {"schedule", kernel->schedule().str()}};
         for (const auto &[name, g] : gflops) row[name + "_gflops"] = g;
-        if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, *kernel, *db, threads, minTime, flops, row);
+        if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, *db, threads, minTime, flops, row);
         rows.push_back(std::move(row));
     }
     double geo = 0;

@@ -3,6 +3,10 @@
 
 #include "compiler/driver/Driver.h"
 
+#include <llvm/ADT/SmallVector.h>
+#include <llvm/ADT/StringRef.h>
+
+#include <algorithm>
 #include <iostream>
 
 namespace convgen::cli {
@@ -10,7 +14,7 @@ namespace convgen::cli {
 namespace {
 const char *kHelp =
     "usage: convgen generate SPEC... -o DIR [--target TARGET[,TARGET...]] [--db FILE [--threads N]]\n"
-    "                        [--verbose]\n"
+    "                        [--listings asm,stmt] [--verbose]\n"
     "\n"
     "Compiles every kernel of each spec file ahead of time and writes into DIR, per spec file and\n"
     "architecture (suffix: none for x86-64, _arm64, _cuda):\n"
@@ -41,11 +45,14 @@ const char *kHelp =
     "                     otherwise. The manifest's schedule_source says which and where from.\n"
     "  --threads N        the thread count the kernels will run with, for --db (default: HL_NUM_THREADS\n"
     "                     if set, else this machine's cores, which is what the Halide runtime uses)\n"
+    "  --listings LIST    also write Halide's listings of every kernel variant into DIR/listings:\n"
+    "                     asm (<kernel>_<variant>.s, the machine code) and/or stmt (<kernel>_<variant>.stmt,\n"
+    "                     the loop nest the schedule lowered to), to read what a schedule does\n"
     "  --verbose          print why each schedule candidate refused a kernel\n";
 }  // namespace
 
 int generateMain(int argc, char **argv) {
-    Args args(argc, argv, {"-o", "--output", "--target", "--db", "--threads"}, {"--help", "-h", "--verbose"});
+    Args args(argc, argv, {"-o", "--output", "--target", "--db", "--threads", "--listings"}, {"--help", "-h", "--verbose"});
     if (args.has("--help") || args.has("-h")) {
         std::cout << kHelp;
         return 0;
@@ -57,12 +64,24 @@ int generateMain(int argc, char **argv) {
     request.verbose = args.has("--verbose");
     request.db = args.get("--db");
     request.threads = int(args.getInt("--threads", 0));
-    if (!args.ok() || request.specs.empty() || request.outDir.empty() || request.threads < 0) {
+    std::string badListing;
+    if (args.has("--listings")) {
+        llvm::SmallVector<llvm::StringRef, 2> kinds;
+        llvm::StringRef(args.get("--listings")).split(kinds, ',');
+        for (llvm::StringRef kind : kinds) {
+            if (kind != "asm" && kind != "stmt") badListing = kind.str();
+            else if (std::find(request.listings.begin(), request.listings.end(), kind.str()) == request.listings.end())
+                request.listings.push_back(kind.str());
+        }
+    }
+    if (!args.ok() || request.specs.empty() || request.outDir.empty() || request.threads < 0 ||
+        !badListing.empty() || (args.has("--listings") && request.listings.empty())) {
         std::cerr << "convgen generate: "
                   << (!args.ok()               ? args.error()
                       : request.specs.empty()  ? "no spec file given"
                       : request.outDir.empty() ? "no -o DIR given"
-                                               : "--threads takes a positive number")
+                      : request.threads < 0    ? "--threads takes a positive number"
+                                               : "--listings takes asm, stmt or asm,stmt (not '" + badListing + "')")
                   << "\n\n" << kHelp;
         return 2;
     }

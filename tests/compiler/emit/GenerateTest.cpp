@@ -92,6 +92,30 @@ TEST(Generate, ManifestAndHeaderDescribeKernels) {
     std::system(("rm -rf " + dir).c_str());
 }
 
+TEST(Generate, ListingsShowEachVariant) {
+    const std::string dir = tempDir();
+    writeFile(dir + "/small.yaml", kSmall);
+    GenerateRequest r;
+    r.specs = {dir + "/small.yaml"};
+    r.outDir = dir + "/out";
+    r.target = "x86-64-avx2";
+    r.listings = {"asm", "stmt"};
+    std::ostringstream log, err;
+    ASSERT_EQ(generate(r, log, err), 0) << err.str();
+    // The AVX2 variant's machine code uses FMA; the baseline's cannot. The stmt shows the schedule's loops.
+    const std::string avx2 = read(dir + "/out/listings/small_a_x86_64_avx2.s");
+    const std::string sse2 = read(dir + "/out/listings/small_a_x86_64.s");
+    EXPECT_NE(avx2.find("vfmadd"), std::string::npos);
+    EXPECT_FALSE(sse2.empty());
+    EXPECT_EQ(sse2.find("vfmadd"), std::string::npos);
+    const std::string stmt = read(dir + "/out/listings/small_b_x86_64_avx2.stmt");
+    EXPECT_NE(stmt.find("small_b_acc"), std::string::npos) << stmt.substr(0, 2000);
+    EXPECT_NE(stmt.find("parallel"), std::string::npos);
+    std::vector<std::string> names = entries(dir + "/out/listings");
+    EXPECT_EQ(names.size(), 8u);  // 2 kernels x 2 variants x (.s, .stmt)
+    std::system(("rm -rf " + dir).c_str());
+}
+
 TEST(Generate, SpecErrorWritesNothing) {
     const std::string dir = tempDir();
     writeFile(dir + "/good.yaml", kSmall);

@@ -158,6 +158,18 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     p.ocBlock = 3;
     expectMatchesReference(d, "tuned_narrow", t, &p);
     d.ic = 5, d.sw = 1;
+    // Taps further apart than the tile: dense_ncw stores each tap's window instead of the span
+    // (one vector per tile: 4 to 16 outputs against a dilation of 20), on every variant.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int sw : {1, 2}) {
+            convgen_conv1d_desc w = d;
+            w.kw = 3, w.dw = 20, w.sw = sw, w.pw_l = 40, w.pw_r = 0;
+            ScheduleParams q = chooseSchedule(w, v, nullptr);
+            ASSERT_EQ(q.candidate, "dense_ncw");
+            q.owBlock = 1;
+            q.ocBlock = 3;
+            expectMatchesReference(w, "taps", v, &q);
+        }
     d.layout = CONVGEN_LAYOUT_NWC;
     p = chooseSchedule(d, t, nullptr);
     p.ocBlock = 12;
