@@ -69,8 +69,8 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
 // The accumulator of the dense schedules: a full tile of p.owBlock vectors x ocBlock channels, computed
 // at dst's loop `at`, so it is a constant-size block that lives in registers (store_in Register; it
 // was a stack array reloaded around every FMA before: whisper_conv1 19 -> 70 GFLOP/s, 1 thread).
-void registerTile(Conv1dFuncs &f, const ScheduleParams &p, Func dst, const Var &at, int ocBlock) {
-    f.acc.compute_at(dst, at).bound_extent(f.x, p.vector * p.owBlock).bound_extent(f.o, ocBlock);
+void registerTile(Conv1dFuncs &f, const ScheduleParams &p, const Var &at, int ocBlock) {
+    f.acc.compute_at(f.dst, at).bound_extent(f.x, p.vector * p.owBlock).bound_extent(f.o, ocBlock);
     f.acc.store_in(MemoryType::Register).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
     f.acc.update().reorder(f.x, f.o, f.r.y, f.r.x, f.n).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
     if (sixteenBit(f.desc)) f.weights.compute_root();
@@ -110,7 +110,7 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
         f.staged.compute_at(f.dst, t).bound_extent(f.staged.args()[0], f.stagedExtent(tile))
             .vectorize(f.staged.args()[0], p.vector);
     }
-    registerTile(f, p, f.dst, oo, ocBlock);
+    registerTile(f, p, oo, ocBlock);
 }
 
 // ---- narrow_ncw: few input channels per group, channel blocks outside the length -----------------
@@ -146,7 +146,7 @@ void narrowApply(Conv1dFuncs &f, const ScheduleParams &p) {
     f.staged.compute_at(f.dst, f.n)
         .bound_extent(f.staged.args()[0], rowTiles + f.stagedExtent(tile) - tile)
         .vectorize(f.staged.args()[0], p.vector);
-    registerTile(f, p, f.dst, xo, ocBlock);
+    registerTile(f, p, xo, ocBlock);
 }
 
 // ---- depthwise_ncw: one channel row at a time, vectorized along the length ----------------------
