@@ -12,12 +12,12 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+}  // namespace
+
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());
     return v.empty() ? 0 : v[v.size() / 2];
 }
-
-}  // namespace
 
 double medianSeconds(const std::function<void()> &run, double minTime, int minRuns, int maxRuns) {
     run();

@@ -6,6 +6,9 @@
 
 namespace convgen {
 
+// The median of v (the upper one of the middle two for an even count); 0 for none.
+double median(std::vector<double> v);
+
 // Median seconds of `run` over at least minRuns runs and minTime seconds, at most maxRuns runs
 // (after one untimed warm-up run).
 double medianSeconds(const std::function<void()> &run, double minTime, int minRuns, int maxRuns);

@@ -1,6 +1,8 @@
 // Machine: AVX2 and AVX-512 FMA loops with independent accumulators, and the STREAM triad, per thread count.
 #include "Machine.h"
 
+#include "compiler/verify/Timing.h"
+
 #include <immintrin.h>
 #include <unistd.h>
 
@@ -46,11 +48,6 @@ double parallelSeconds(int threads, F body) {
     for (int t = 0; t < threads; ++t) pool.emplace_back([&, t] { body(t); });
     for (auto &th : pool) th.join();
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
 }
 
 double triadGbps(int threads, size_t totalBytes) {

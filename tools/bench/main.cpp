@@ -4,6 +4,7 @@
 #include "OneDnnPeer.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/jit/JitKernel.h"
+#include "compiler/schedule/Candidates.h"
 #include "compiler/spec/Conv1dSpec.h"
 #include "compiler/spec/SuiteCsv.h"
 #include "compiler/tune/TuningDb.h"
@@ -65,12 +66,6 @@ double seconds(std::chrono::steady_clock::time_point a) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
 }
 
-double median(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
-
 // A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
 // result to the same bound as convgen's.
 KernelFn replay(const std::vector<float> &out) {
@@ -94,32 +89,35 @@ void writeBytes(const std::string &path, const std::vector<uint8_t> &bytes) {
 
 // One thread count, in this process (HL_NUM_THREADS and OMP_NUM_THREADS set by the parent).
 // The --db table row of one layer: default vs tuned vs Halide's autoschedulers, interleaved.
-std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant &variant, TuningDb &db, int threads,
-                        double minTime, double flops, llvm::json::Object &row) {
+// `deployed` is the main table's kernel, built from `plan` (already checked): the tuned one when the
+// database has an entry for the layer. A stored schedule equal to the default is one kernel, one number.
+std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant &variant, const VariantPlan &plan,
+                        JitKernel &deployed, int threads, double minTime, double flops, llvm::json::Object &row) {
     struct Alt {
         std::string name;
-        std::unique_ptr<JitKernel> kernel;
+        std::unique_ptr<JitKernel> owned;  // autoscheduled kernels
+        JitKernel *kernel;
         std::string note;
     };
-    std::vector<Alt> alts;
-    std::string error;
-    auto def = JitKernel::build(l.desc, "default_" + l.name, variant, nullptr, &error);
-    if (!def) return l.name + ": the default schedule failed to compile: " + error + "\n";
-    // The schedule `generate --db` would take (planKernel), if the database has one.
-    Conv1dSpec spec;
-    spec.name = l.name, spec.desc = l.desc;
-    const VariantPlan plan = planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, &db, threads).variants.front();
     const bool tuned = plan.scheduleSource != "default";
-    alts.push_back({"tuned", tuned ? JitKernel::build(l.desc, "tuned_" + l.name, variant, &plan.schedule, &error) : nullptr,
-                    tuned ? error : "not in the database"});
+    const bool sameAsDefault = plan.schedule.str() == chooseSchedule(l.desc, variant, nullptr).str();
+    std::string error;
+    std::unique_ptr<JitKernel> ownDefault;
+    if (!sameAsDefault && !(ownDefault = JitKernel::build(l.desc, "default_" + l.name, variant, nullptr, &error)))
+        return l.name + ": the default schedule failed to compile: " + error + "\n";
+    JitKernel &def = ownDefault ? *ownDefault : deployed;
+    std::vector<Alt> alts;
+    alts.push_back({"tuned", nullptr, tuned && !sameAsDefault ? &deployed : nullptr, tuned ? "" : "not in the database"});
     for (const char *as : {"Adams2019", "Mullapudi2016"}) {
         error.clear();
-        alts.push_back({as, JitKernel::buildAutoscheduled(l.desc, std::string(as) + "_" + l.name, variant, as, l.mb,
-                                                          l.iw, threads, &error), error});
+        auto k = JitKernel::buildAutoscheduled(l.desc, std::string(as) + "_" + l.name, variant, as, l.mb, l.iw,
+                                               threads, &error);
+        JitKernel *raw = k.get();
+        alts.push_back({as, std::move(k), raw, error});
     }
     std::vector<float> dst(cc.want.size());
     std::vector<std::function<void()>> runs = {
-        [&] { def->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
+        [&] { def.run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
     std::vector<Alt *> timed;
     for (Alt &a : alts) {
         if (!a.kernel) continue;
@@ -127,18 +125,18 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
                                                    int64_t len, std::string *e) { return a.kernel->run(s, w, b, o, n, len, e); });
         if (!r.pass) {
             a.note = "wrong: " + r.failure;
-            a.kernel.reset();
+            a.kernel = nullptr;
+            a.owned.reset();
             continue;
         }
-        JitKernel *k = a.kernel.get();
+        JitKernel *k = a.kernel;
         runs.push_back([&, k] { k->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
         timed.push_back(&a);
     }
     const std::vector<double> t = interleavedMedianSeconds(runs, minTime * 2, 5);
     std::map<std::string, double> g{{"default", flops / t[0] * 1e-9}};
     for (size_t i = 0; i < timed.size(); ++i) g[timed[i]->name] = flops / t[i + 1] * 1e-9;
-    // A stored schedule equal to the default is the same kernel: one number for both.
-    if (tuned && plan.schedule.str() == def->schedule().str() && g.count("tuned")) g["tuned"] = g["default"];
+    if (tuned && sameAsDefault) g["tuned"] = g["default"];
     auto cell = [&](const std::string &k) {
         char buf[32];
         if (!g.count(k)) return std::string("-");
@@ -181,9 +179,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
     std::vector<CheckCase> cases;
     llvm::json::Array layerJson;
     for (const Layer &l : layers) {
-        convgen_conv1d_desc dyn = l.desc;
-        dyn.mb = dyn.iw = 0;
-        cases.push_back(makeCase(dyn, l.mb, l.iw, Fill::Random, 1));
+        cases.push_back(makeCase(l.desc, l.mb, l.iw, Fill::Random, 1));
         writeBytes(dir + "/" + l.name + ".src.f32", cases.back().src);
         writeBytes(dir + "/" + l.name + ".wei.f32", cases.back().wei);
         writeBytes(dir + "/" + l.name + ".bia.f32", cases.back().bia);
@@ -234,29 +230,27 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
     for (size_t i = 0; i < layers.size(); ++i) {
         const Layer &l = layers[i];
         const CheckCase &cc = cases[i];
-        convgen_conv1d_desc dyn = l.desc;
-        dyn.mb = dyn.iw = 0;
         const double flops = 2.0 * double(l.mb * l.desc.oc * cc.ow) * double(l.desc.ic / l.desc.g * l.desc.kw);
         const double bytes = 4.0 * double(cc.src.size() / 4 + cc.wei.size() / 4 + cc.bia.size() / 4 + cc.want.size());
         std::string error;
         // The kernel users deploy: with --db, the schedule `generate --db` takes for this thread count.
         Conv1dSpec spec;
         spec.name = l.name, spec.desc = l.desc;
-        const ScheduleParams deployed =
-            planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, db.get(), threads).variants.front().schedule;
-        auto kernel = JitKernel::build(dyn, "bench_" + l.name, variant, &deployed, &error);
+        const VariantPlan plan =
+            planKernel(spec, TargetFamily{"", "", "", {variant}}, nullptr, db.get(), threads).variants.front();
+        auto kernel = JitKernel::build(l.desc, "bench_" + l.name, variant, &plan.schedule, &error);
         if (!kernel) {
             std::printf("%-18s convgen failed to compile: %s\n", l.name.c_str(), error.c_str());
             continue;
         }
         auto convgenFn = [&](const void *s, const void *w, const void *b, void *o, int64_t n, int64_t len,
                              std::string *e) { return kernel->run(s, w, b, o, n, len, e); };
-        CheckResult ok = checkCase(dyn, cc, convgenFn);
+        CheckResult ok = checkCase(l.desc, cc, convgenFn);
         std::map<std::string, double> gflops;  // per implementation, checked ones only
         std::map<std::string, std::string> notes;
         std::vector<float> dst(cc.want.size());
         std::vector<double> tConvgen, tPlain, tAny;
-        auto dnnl = OneDnnPeer::create(dyn, l.mb, l.iw, reinterpret_cast<const float *>(cc.src.data()),
+        auto dnnl = OneDnnPeer::create(l.desc, l.mb, l.iw, reinterpret_cast<const float *>(cc.src.data()),
                                        reinterpret_cast<const float *>(cc.wei.data()),
                                        reinterpret_cast<const float *>(cc.bia.data()), &error);
         bool plainOk = false, anyOk = false;
@@ -264,8 +258,8 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
             dnnl->run(true);
             dnnl->run(false);
             std::vector<float> p = dnnl->output(true), a = dnnl->output(false);
-            plainOk = checkCase(dyn, cc, replay(p)).pass;
-            anyOk = checkCase(dyn, cc, replay(a)).pass;
+            plainOk = checkCase(l.desc, cc, replay(p)).pass;
+            anyOk = checkCase(l.desc, cc, replay(a)).pass;
         } else if (i == 0) {
             std::printf("note: %s\n", error.c_str());
         }
@@ -298,7 +292,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
             auto ms = it->second.getNumber(l.name);
             if (!ms) continue;
             std::vector<float> out = readFloats(dir + "/" + l.name + "." + peer + ".out.f32");
-            if (out.size() == cc.want.size() && checkCase(dyn, cc, replay(out)).pass)
+            if (out.size() == cc.want.size() && checkCase(l.desc, cc, replay(out)).pass)
                 gflops[peer] = flops / (*ms * 1e-3) * 1e-9;
             else
                 notes[peer] = "wrong result";
@@ -331,7 +325,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                                {"roofline_pct", 100 * convgen / roof},
                                {"schedule", kernel->schedule().str()}};
         for (const auto &[name, g] : gflops) row[name + "_gflops"] = g;
-        if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, *db, threads, minTime, flops, row);
+        if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, plan, *kernel, threads, minTime, flops, row);
         rows.push_back(std::move(row));
     }
     double geo = 0;
