@@ -76,7 +76,9 @@ void registerTile(Conv1dFuncs &f, const ScheduleParams &p, const Var &at, int oc
     if (sixteenBit(f.desc)) f.weights.compute_root();
 }
 
-void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
+// dense_ncw and im2col_ncw: `windows` stores each tap's window of the tile (an im2col copy) instead of
+// the span the taps cover.
+void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     Var xo("xo"), xi("xi"), oo("oo"), oi("oi"), t("t");
     const int tile = p.vector * p.owBlock;
     const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
@@ -103,7 +105,7 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     // It is the span the tile's taps cover, or, when that is larger, each tap's window alone
     // (dilation above the tile: wavenet's 2 taps 512 apart spanned 576 positions for 64 outputs).
     // (Elements per channel: tile x kw for the windows; the span, times sw phases when strided.)
-    if (tile * f.desc.kw < f.desc.sw * f.stagedExtent(tile)) {
+    if (windows) {
         f.staged.compute_inline();
         f.taps.compute_at(f.dst, t).bound_extent(f.taps.args()[0], tile).vectorize(f.taps.args()[0], p.vector);
     } else {
@@ -112,6 +114,24 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     }
     registerTile(f, p, oo, ocBlock);
 }
+
+void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
+    denseTiles(f, p, p.vector * p.owBlock * f.desc.kw < f.desc.sw * f.stagedExtent(p.vector * p.owBlock));
+}
+
+// ---- im2col_ncw: dense_ncw reading every tap's window from an aligned copy --------------------
+// Never the default: a tuning choice. Each tap's loads are aligned and, when strided, contiguous
+// (no stride phases). downsample_s2 (128->256, K=3, stride 2, 1 thread, AVX-512): dense_ncw 97,
+// this 106-108, Adams2019 103-106 GFLOP/s; but whisper_conv1 (stride 1) 126 -> 89, ecg_resnet
+// 116 -> 67, whisper_conv2 (stride 2, 512 channels) 86 -> 74: the copy is kw times the span's.
+
+ScheduleParams im2colDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
+    ScheduleParams p = denseDefaults(d, t);
+    p.candidate = "im2col_ncw";
+    return p;
+}
+
+void im2colApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, true); }
 
 // ---- narrow_ncw: few input channels per group, channel blocks outside the length -----------------
 
@@ -180,8 +200,12 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     if (p.parallel) f.dst.parallel(t);
     // One padded row per channel: the boundary is handled once per element, not once per tap.
     // Its extent covers every full tile of the row, which the accumulator computes (stagedExtent).
+    // On Halide's pseudo-stack: a heap row per channel cost one malloc and free per row (1024 per
+    // call on conformer_dw: 80 vs 89 GFLOP/s at 2 threads, AVX-512, same process); past Halide's
+    // stack limit the pseudo-stack falls back to one heap block per thread that is reused.
     const Expr rowTiles = (f.ow + tile - 1) / tile * tile;
     f.staged.compute_at(f.dst, oi)
+        .store_in(MemoryType::Stack)
         .bound_extent(f.staged.args()[0], rowTiles + f.stagedExtent(tile) - tile)
         .vectorize(f.staged.args()[0], p.vector);
     f.acc.compute_at(f.dst, xo).bound_extent(f.x, tile).store_in(MemoryType::Register);
@@ -260,6 +284,7 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
         {"dense_ncw", denseRefuses, denseDefaults, denseApply},
+        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},
     };

@@ -7,9 +7,9 @@
 namespace convgen {
 
 // What the knobs mean depends on the candidate (compiler/schedule/*Schedules.cpp):
-//   dense_ncw, narrow_ncw,    vector = f32 lanes, owBlock = vectors of positions per register tile,
-//   depthwise_ncw             ocBlock = output channels per tile (dense_ncw, narrow_ncw), channel
-//                             rows per parallel task (depthwise_ncw)
+//   dense_ncw, im2col_ncw,    vector = f32 lanes, owBlock = vectors of positions per register tile,
+//   narrow_ncw, depthwise_ncw ocBlock = output channels per tile (dense_ncw, im2col_ncw, narrow_ncw),
+//                             channel rows per parallel task (depthwise_ncw)
 //   channels_nwc              ocBlock = output channels per tile (vectorized), owBlock = positions
 //   cuda_dense                vector = threads along x, ocBlock = channels per thread (registers),
 //                             owBlock = threads along channels

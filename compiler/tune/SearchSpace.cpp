@@ -20,7 +20,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
     for (const ScheduleCandidate &c : cpuCandidates()) {
         if (!c.refuses(d).empty()) continue;
         const ScheduleParams base = c.defaults(d, t);
-        if (c.name == "dense_ncw" || c.name == "narrow_ncw") {
+        if (c.name == "dense_ncw" || c.name == "im2col_ncw" || c.name == "narrow_ncw") {
             // accumulators = owBlock x ocBlock must fit the register file with the inputs
             for (int ow = 1; ow <= 8; ++ow)
                 for (int oc : {1, 2, 3, 4, 6, 8, 12})

@@ -26,7 +26,8 @@ void expectMatchesReference(const convgen_conv1d_desc &d, const std::string &nam
     // and AVX-512 masked loads of f32 zero them; 16-bit outputs take a scalarized path) before the
     // activation runs on them.
     const std::string candidate = params ? params->candidate : chooseSchedule(d, t, nullptr).candidate;
-    JitKernel::poisonAllocations((candidate == "dense_ncw" || candidate == "narrow_ncw" || candidate == "depthwise_ncw") &&
+    JitKernel::poisonAllocations((candidate == "dense_ncw" || candidate == "im2col_ncw" || candidate == "narrow_ncw" ||
+                                  candidate == "depthwise_ncw") &&
                                  t.name != "x86-64" &&
                                  d.dtype == CONVGEN_F32);
     std::string error;
@@ -186,9 +187,10 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_TRUE(why.empty());
     d.layout = CONVGEN_LAYOUT_NWC;
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "channels_nwc");
-    ASSERT_EQ(why.size(), 3u);
+    ASSERT_EQ(why.size(), 4u);
     EXPECT_EQ(why[0], "depthwise_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(why[1], "narrow_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(why[3], "im2col_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(cpuCandidates().back().name, "generic");
     std::string error;
     Conv1dFuncs f = defineConv1d(d, "x");
