@@ -32,6 +32,11 @@ constexpr int kDepthwiseOwVectors = 4;
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
 constexpr int kDepthwiseRowsPerTask = 8;
+// Taps are unrolled when kw x owBlock vector FMAs stay within this: conformer_dw (K=31, 8 vectors,
+// AVX-512, same process, interleaved) 82 -> 90 GFLOP/s at 2 threads and 37.4 -> 40.6 at 1, ahead of
+// Adams2019's 82 and 37.4 (unrolled, tap k of vector j and tap k-16 of vector j+1 load the same
+// addresses, so the compiler can share the loads).
+constexpr int kDepthwiseUnrolledFmas = 256;
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
 // K=10, stride 5, 512 outputs, 1 thread) ran at 28.5 GFLOP/s with dense_ncw's order and 71 with this
@@ -202,7 +207,7 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     // Its extent covers every full tile of the row, which the accumulator computes (stagedExtent).
     // On Halide's pseudo-stack: a heap row per channel cost one malloc and free per row (1024 per
     // call on conformer_dw: 80 vs 89 GFLOP/s at 2 threads, AVX-512, same process); past Halide's
-    // stack limit the pseudo-stack falls back to one heap block per thread that is reused.
+    // stack limit (16 KB) the pseudo-stack falls back to one heap block per task, reused by its rows.
     const Expr rowTiles = (f.ow + tile - 1) / tile * tile;
     f.staged.compute_at(f.dst, oi)
         .store_in(MemoryType::Stack)
@@ -210,7 +215,9 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .vectorize(f.staged.args()[0], p.vector);
     f.acc.compute_at(f.dst, xo).bound_extent(f.x, tile).store_in(MemoryType::Register);
     f.acc.vectorize(f.x, p.vector).unroll(f.x);
-    f.acc.update().reorder(f.x, f.r.y, f.r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);
+    Stage update = f.acc.update();
+    update.reorder(f.x, f.r.y, f.r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);
+    if (f.desc.kw * p.owBlock <= kDepthwiseUnrolledFmas) update.unroll(f.r.y);
     if (sixteenBit(f.desc)) f.weights.compute_root();
 }
 

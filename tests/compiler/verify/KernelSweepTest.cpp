@@ -171,6 +171,15 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             q.ocBlock = 3;
             expectMatchesReference(w, "taps", v, &q);
         }
+    // depthwise_ncw rows longer than Halide's 16 KB stack limit: its pseudo-stack row is on the heap.
+    for (const TargetVariant &v : runnableCpuVariants()) {
+        convgen_conv1d_desc w = d;
+        w.ic = w.oc = w.g = 6, w.kw = 5, w.pw_l = w.pw_r = 2, w.mb = 2, w.iw = 20000;
+        ScheduleParams q = chooseSchedule(w, v, nullptr);
+        ASSERT_EQ(q.candidate, "depthwise_ncw");
+        q.ocBlock = 4;  // 2 tasks per batch, the second with 2 of its 4 rows
+        expectMatchesReference(w, "long_rows", v, &q);
+    }
     d.layout = CONVGEN_LAYOUT_NWC;
     p = chooseSchedule(d, t, nullptr);
     p.ocBlock = 12;
