@@ -126,9 +126,11 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
 
 // ---- im2col_ncw: dense_ncw reading every tap's window from an aligned copy --------------------
 // Never the default: a tuning choice. Each tap's loads are aligned and, when strided, contiguous
-// (no stride phases). downsample_s2 (128->256, K=3, stride 2, 1 thread, AVX-512): dense_ncw 97,
-// this 106-108, Adams2019 103-106 GFLOP/s; but whisper_conv1 (stride 1) 126 -> 89, ecg_resnet
-// 116 -> 67, whisper_conv2 (stride 2, 512 channels) 86 -> 74: the copy is kw times the span's.
+// (no stride phases), but the copy is kw times the span's. At dense_ncw's default tile (1 thread,
+// AVX-512): downsample_s2 (128->256, K=3, stride 2) 97 -> 106-108 GFLOP/s (Adams2019 103-106), but
+// whisper_conv1 (stride 1) 126 -> 89, ecg_resnet 116 -> 67, whisper_conv2 86 -> 74. With tuned
+// tiles, in the suite benchmark, tuned / default: downsample_s2 1.20 and 1.23 (1 and 2 threads),
+// whisper_conv2 1.32 and 1.22, wav2vec2_fe1 1.26 (2 threads).
 
 ScheduleParams im2colDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
     ScheduleParams p = denseDefaults(d, t);
