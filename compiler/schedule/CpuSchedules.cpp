@@ -34,8 +34,8 @@ constexpr int kDepthwiseOwVectors = 4;
 constexpr int kDepthwiseRowsPerTask = 8;
 // Taps are unrolled when kw x owBlock vector FMAs stay within this: conformer_dw (K=31, 8 vectors,
 // AVX-512, same process, interleaved) 82 -> 90 GFLOP/s at 2 threads and 37.4 -> 40.6 at 1, ahead of
-// Adams2019's 82 and 37.4 (unrolled, tap k of vector j and tap k-16 of vector j+1 load the same
-// addresses, so the compiler can share the loads).
+// Adams2019's 82 and 37.4. (Why is not confirmed in the assembly; unrolled, tap k of vector j and
+// tap k-16 of vector j+1 read the same addresses, which the compiler may load once.)
 constexpr int kDepthwiseUnrolledFmas = 256;
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
@@ -107,9 +107,9 @@ void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     if (p.parallel) f.dst.parallel(t);
     // The padded, f32 input tile is made once per task and stays in L2 while every channel tile
     // streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3 probe).
-    // It is the span the tile's taps cover, or, when that is larger, each tap's window alone
-    // (dilation above the tile: wavenet's 2 taps 512 apart spanned 576 positions for 64 outputs).
-    // (Elements per channel: tile x kw for the windows; the span, times sw phases when strided.)
+    // It is the span the tile's taps cover, or with `windows` each tap's window alone (dense_ncw
+    // takes them when the span is larger: wavenet's 2 taps 512 apart spanned 576 positions for 64
+    // outputs). (Elements per channel: tile x kw for the windows; the span, times sw phases when strided.)
     if (windows) {
         f.staged.compute_inline();
         f.taps.compute_at(f.dst, t).bound_extent(f.taps.args()[0], tile).vectorize(f.taps.args()[0], p.vector);
@@ -121,7 +121,8 @@ void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
 }
 
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
-    denseTiles(f, p, p.vector * p.owBlock * f.desc.kw < f.desc.sw * f.stagedExtent(p.vector * p.owBlock));
+    const int tile = p.vector * p.owBlock;
+    denseTiles(f, p, tile * f.desc.kw < f.desc.sw * f.stagedExtent(tile));
 }
 
 // ---- im2col_ncw: dense_ncw reading every tap's window from an aligned copy --------------------

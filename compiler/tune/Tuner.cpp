@@ -125,16 +125,25 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
         if (!store(def, defaultSec * 1e3, "ok")) return rep;
         ++rep.tried;
     }
+    // Times k against the incumbent in one window; when k is faster it becomes the best, its time the
+    // incumbent's scaled by their ratio in that window, so the best stays below the default however the
+    // machine's speed drifted between windows (tuned / default is what users read). Returns whether k won
+    // and sets *sec to k's time in the window.
+    auto challenge = [&](const ScheduleParams &p, std::unique_ptr<JitKernel> &k, double *sec) {
+        std::vector<double> t2 = interleavedMedianSeconds({runner(*incumbent), runner(*k)}, opt.minTime, 5);
+        *sec = t2[1];
+        if (t2[1] >= t2[0]) return false;
+        best = p, bestSec *= t2[1] / t2[0], incumbent = std::move(k);
+        return true;
+    };
     // Resuming: the best stored trial of an earlier run is re-timed against the default now.
     const TuningTrial *stored = nullptr;
     for (const auto &[s, tr] : done)
         if (tr.outcome == "ok" && s != def.str() && (!stored || tr.timeMs < stored->timeMs)) stored = &tr;
     if (stored) {
         if (auto p = ScheduleParams::parse(stored->schedule)) {
-            if (auto k = prepare(*p, &wrong, &why)) {
-                std::vector<double> t2 = interleavedMedianSeconds({runner(*incumbent), runner(*k)}, opt.minTime, 5);
-                if (t2[1] < t2[0]) best = *p, bestSec = defaultSec * t2[1] / t2[0], incumbent = std::move(k);
-            }
+            double sec = 0;
+            if (auto k = prepare(*p, &wrong, &why)) challenge(*p, k, &sec);
         }
     }
     log << "  default " << def.str() << ": " << defaultSec * 1e3 << " ms (" << sizes << ")";
@@ -167,19 +176,12 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
         }
         double sec = medianSeconds(runner(*k), opt.minTime / 2, 3, 100000);
         std::string note;
-        if (sec < bestSec * kPromising) {
-            // Re-time incumbent and challenger in the same window before trusting the win.
-            std::vector<double> t2 = interleavedMedianSeconds({runner(*incumbent), runner(*k)}, opt.minTime, 5);
-            sec = t2[1];
-            if (t2[1] < t2[0]) {
-                // Scaled by the ratio from the shared window, so the best stays below the default however
-                // the machine's speed drifted between the windows (tuned / default is what users read).
-                best = p, bestSec *= t2[1] / t2[0], incumbent = std::move(k);
-                note = "  new best";
-                if (!offer()) {
-                    log << "  " << error << "\n";
-                    return rep;
-                }
+        // Re-time incumbent and challenger in the same window before trusting the win.
+        if (sec < bestSec * kPromising && challenge(p, k, &sec)) {
+            note = "  new best";
+            if (!offer()) {
+                log << "  " << error << "\n";
+                return rep;
             }
         }
         if (!store(p, sec * 1e3, "ok")) return rep;
