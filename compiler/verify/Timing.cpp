@@ -12,6 +12,12 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+double timed(const std::function<void()> &run) {
+    const auto t0 = Clock::now();
+    run();
+    return since(t0);
+}
+
 }  // namespace
 
 double median(std::vector<double> v) {
@@ -46,6 +52,20 @@ std::vector<double> interleavedMedianSeconds(const std::vector<std::function<voi
     std::vector<double> out;
     for (const auto &t : times) out.push_back(median(t));
     return out;
+}
+
+double medianRatio(const std::function<void()> &a, const std::function<void()> &b, double minTime, int minRounds) {
+    a();
+    b();
+    std::vector<double> ratios;
+    const auto start = Clock::now();
+    for (int round = 0; round < minRounds || since(start) < minTime; ++round) {
+        double ta, tb;
+        if (round % 2 == 0) ta = timed(a), tb = timed(b);
+        else tb = timed(b), ta = timed(a);
+        ratios.push_back(tb / ta);
+    }
+    return median(ratios);
 }
 
 }  // namespace convgen

@@ -18,4 +18,10 @@ double medianSeconds(const std::function<void()> &run, double minTime, int minRu
 std::vector<double> interleavedMedianSeconds(const std::vector<std::function<void()>> &runs, double minTime,
                                              int minRounds);
 
+// The median over rounds of b's time / a's time, the two timed back to back in each round (which
+// goes first alternates, after a warm-up of each) until minTime seconds and at least minRounds rounds
+// have passed. A burst of load on the machine hits both runs of a round, so the ratio survives noise
+// that skews each one's median.
+double medianRatio(const std::function<void()> &a, const std::function<void()> &b, double minTime, int minRounds);
+
 }  // namespace convgen
