@@ -32,8 +32,7 @@ struct TuneReport {
 // database already has trials for. Each candidate is checked against the reference before it is
 // timed; a wrong one is logged and stored as a discarded trial, never as a result. A challenger
 // that looks faster is re-timed against the incumbent, run for run, and replaces it only when it is
-// at least 3 % faster in two such windows. Progress goes
-// to `log`, one line per trial.
+// at least 3 % faster in two such windows. Progress goes to `log`, one line per trial.
 TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, const TargetVariant &t, TuningDb &db,
                       const TuneOptions &options, std::ostream &log);
 

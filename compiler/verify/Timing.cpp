@@ -29,11 +29,8 @@ double medianSeconds(const std::function<void()> &run, double minTime, int minRu
     run();
     std::vector<double> times;
     const auto start = Clock::now();
-    while (int(times.size()) < maxRuns && (int(times.size()) < minRuns || since(start) < minTime)) {
-        const auto t0 = Clock::now();
-        run();
-        times.push_back(since(t0));
-    }
+    while (int(times.size()) < maxRuns && (int(times.size()) < minRuns || since(start) < minTime))
+        times.push_back(timed(run));
     return median(times);
 }
 
@@ -43,11 +40,7 @@ std::vector<double> interleavedMedianSeconds(const std::vector<std::function<voi
     std::vector<std::vector<double>> times(runs.size());
     const auto start = Clock::now();
     for (int round = 0; round < minRounds || since(start) < minTime; ++round) {
-        for (size_t i = 0; i < runs.size(); ++i) {
-            const auto t0 = Clock::now();
-            runs[i]();
-            times[i].push_back(since(t0));
-        }
+        for (size_t i = 0; i < runs.size(); ++i) times[i].push_back(timed(runs[i]));
     }
     std::vector<double> out;
     for (const auto &t : times) out.push_back(median(t));
