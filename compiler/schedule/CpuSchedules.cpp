@@ -26,16 +26,23 @@ constexpr int kManyRegisters = 32;
 // threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
 // 155-240 with 1 part, 171-273 and 179-202 with 2 (noise; no loss seen).
 constexpr int kDenseChannelParts = 2;
-// Depthwise rows: 4 vectors per tile amortize the tap loop; the layer is bandwidth-bound anyway.
-constexpr int kDepthwiseOwVectors = 4;
+// Depthwise rows: 16 vectors per tile where the taps still unroll (kDepthwiseUnrolledFmas) and 32
+// registers hold the accumulators (AVX-512, arm64), else 8. Paired timings
+// against 4 vectors, this Xeon, AVX-512: conformer_dw (K=31; 8 vectors) 4-10 % faster at 1 and 2
+// threads; mamba_causal_dw (K=4) 6-25 % and convtasnet_dw (K=3) 7-9 % faster with 16 vectors (8
+// vectors: 3-12 % and 0 %); 12 or 16 vectors on K=31 (taps not unrolled) 4-23 % slower. AVX2, 1
+// thread: 8 vectors 8-9 % faster on all three.
+constexpr int kDepthwiseOwVectors = 8;
+constexpr int kDepthwiseShortOwVectors = 16;
 // Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
 constexpr int kDepthwiseRowsPerTask = 8;
 // Taps are unrolled when kw x owBlock vector FMAs stay within this: conformer_dw (K=31, 8 vectors,
 // AVX-512, same process, interleaved) 82 -> 90 GFLOP/s at 2 threads and 37.4 -> 40.6 at 1, ahead of
-// Adams2019's 82 and 37.4. (Why is not confirmed in the assembly; unrolled, tap k of vector j and
-// tap k-16 of vector j+1 read the same addresses, which the compiler may load once.)
+// Adams2019's 82 and 37.4. In the assembly (4 vectors, AVX-512) LLVM loads each input vector once for
+// tap k of vector j and tap k-16 of vector j+1 and hoists the 31 weight broadcasts out of the x loop,
+// spilling both to the stack; 8 vectors not unrolled measured 1-2 % behind 8 unrolled.
 constexpr int kDepthwiseUnrolledFmas = 256;
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
@@ -186,11 +193,12 @@ std::string depthwiseRefuses(const convgen_conv1d_desc &d) {
     return "";
 }
 
-ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &, const TargetVariant &t) {
+ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
     ScheduleParams p;
     p.candidate = "depthwise_ncw";
     p.vector = t.vectorLanesF32;
-    p.owBlock = kDepthwiseOwVectors;
+    const bool wide = t.vectorRegisters >= kManyRegisters && d.kw * kDepthwiseShortOwVectors <= kDepthwiseUnrolledFmas;
+    p.owBlock = wide ? kDepthwiseShortOwVectors : kDepthwiseOwVectors;
     p.ocBlock = kDepthwiseRowsPerTask;
     return p;
 }
