@@ -34,16 +34,31 @@ double medianSeconds(const std::function<void()> &run, double minTime, int minRu
     return median(times);
 }
 
-std::vector<double> interleavedMedianSeconds(const std::vector<std::function<void()>> &runs, double minTime,
-                                             int minRounds) {
+double Rounds::median(size_t i) const {
+    std::vector<double> v;
+    for (const auto &round : seconds) v.push_back(round[i]);
+    return convgen::median(v);
+}
+
+double Rounds::speedup(size_t base, size_t other) const {
+    std::vector<double> v;
+    for (const auto &round : seconds) v.push_back(round[base] / round[other]);
+    return convgen::median(v);
+}
+
+Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double minTime, int minRounds) {
     for (const auto &r : runs) r();
-    std::vector<std::vector<double>> times(runs.size());
+    Rounds out;
+    const size_t n = runs.size();
     const auto start = Clock::now();
-    for (int round = 0; round < minRounds || since(start) < minTime; ++round) {
-        for (size_t i = 0; i < runs.size(); ++i) times[i].push_back(timed(runs[i]));
+    for (size_t round = 0; int(round) < minRounds || since(start) < minTime; ++round) {
+        std::vector<double> t(n);
+        for (size_t j = 0; j < n; ++j) {
+            const size_t i = (round + j) % n;
+            t[i] = timed(runs[i]);
+        }
+        out.seconds.push_back(t);
     }
-    std::vector<double> out;
-    for (const auto &t : times) out.push_back(median(t));
     return out;
 }
 

@@ -13,10 +13,19 @@ double median(std::vector<double> v);
 // (after one untimed warm-up run).
 double medianSeconds(const std::function<void()> &run, double minTime, int minRuns, int maxRuns);
 
-// Median seconds of each of `runs`, timed in rounds (one run of each per round, after a warm-up
-// round) until minTime seconds and at least minRounds rounds have passed.
-std::vector<double> interleavedMedianSeconds(const std::vector<std::function<void()>> &runs, double minTime,
-                                             int minRounds);
+// Seconds of several runs timed in rounds: seconds[r][i] is run i's time in round r.
+struct Rounds {
+    std::vector<std::vector<double>> seconds;
+    // The median of run i's times.
+    double median(size_t i) const;
+    // The median over rounds of base's time / other's time: above 1 when `other` is faster. Paired
+    // within each round, it survives load that comes and goes between rounds.
+    double speedup(size_t base, size_t other) const;
+};
+
+// Times each of `runs` once per round, the order rotating by one each round (after a warm-up round),
+// until minTime seconds and at least minRounds rounds have passed.
+Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double minTime, int minRounds);
 
 // The median over rounds of b's time / a's time, the two timed back to back in each round (which
 // goes first alternates, after a warm-up of each) until minTime seconds and at least minRounds rounds

@@ -58,7 +58,10 @@ const char *kHelp =
     "  --db FILE       convgen's kernels take their tuned schedules (per thread count), and a second\n"
     "                  table compares convgen's default schedule, the tuned one from this tuning\n"
     "                  database (convgen tune), and Halide's Adams2019 and Mullapudi2016 autoschedulers\n"
-    "                  (given the layer's sizes as estimates), each checked, timed interleaved\n";
+    "                  (given the layer's sizes as estimates), each checked, timed interleaved;\n"
+    "                  tun/def and tun/auto are medians of per-round time ratios (tun/auto: the\n"
+    "                  smaller against the two autoschedulers), in the JSON tuned_over_default and\n"
+    "                  tuned_over_autoschedulers\n";
 
 using Layer = SuiteLayer;
 
@@ -133,26 +136,38 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
         runs.push_back([&, k] { k->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
         timed.push_back(&a);
     }
-    const std::vector<double> t = interleavedMedianSeconds(runs, minTime * 2, 5);
-    std::map<std::string, double> g{{"default", flops / t[0] * 1e-9}};
-    for (size_t i = 0; i < timed.size(); ++i) g[timed[i]->name] = flops / t[i + 1] * 1e-9;
-    if (tuned && sameAsDefault) g["tuned"] = g["default"];
+    const Rounds t = interleavedRounds(runs, minTime * 2, 5);
+    // GFLOP/s from each kernel's median; the ratios paired round by round (Rounds::speedup). The tuned
+    // kernel is compared with each autoscheduler and the smaller ratio shown.
+    std::map<std::string, double> g{{"default", flops / t.median(0) * 1e-9}};
+    std::map<std::string, size_t> index{{"default", 0}};
+    for (size_t i = 0; i < timed.size(); ++i) {
+        g[timed[i]->name] = flops / t.median(i + 1) * 1e-9;
+        index[timed[i]->name] = i + 1;
+    }
+    if (tuned && sameAsDefault) g["tuned"] = g["default"], index["tuned"] = 0;
     auto cell = [&](const std::string &k) {
         char buf[32];
         if (!g.count(k)) return std::string("-");
         std::snprintf(buf, sizeof buf, "%.2f", g[k]);
         return std::string(buf);
     };
-    const double bestAuto = std::max(g.count("Adams2019") ? g["Adams2019"] : 0.0,
-                                     g.count("Mullapudi2016") ? g["Mullapudi2016"] : 0.0);
-    const double tunedGflops = g.count("tuned") ? g["tuned"] : 0;
+    double overDefault = 0, overAuto = 0;
+    if (index.count("tuned")) {
+        overDefault = t.speedup(0, index["tuned"]);
+        for (const char *as : {"Adams2019", "Mullapudi2016"})
+            if (index.count(as)) {
+                const double s = t.speedup(index[as], index["tuned"]);
+                overAuto = overAuto > 0 ? std::min(overAuto, s) : s;
+            }
+    }
     for (const auto &[name, v] : g) row[name == "default" ? "default_gflops" : name + "_gflops"] = v;
+    if (overDefault > 0) row["tuned_over_default"] = overDefault;
+    if (overAuto > 0) row["tuned_over_autoschedulers"] = overAuto;
     char line[512];
     std::snprintf(line, sizeof line, "%-18s %9s %9s %9s %9s %8.2f %8.2f  %s\n", l.name.c_str(), cell("default").c_str(),
-                  cell("tuned").c_str(), cell("Adams2019").c_str(), cell("Mullapudi2016").c_str(),
-                  tunedGflops > 0 ? tunedGflops / g["default"] : 0.0,
-                  tunedGflops > 0 && bestAuto > 0 ? tunedGflops / bestAuto : 0.0,
-                  tuned ? plan.schedule.str().c_str() : alts[0].note.c_str());
+                  cell("tuned").c_str(), cell("Adams2019").c_str(), cell("Mullapudi2016").c_str(), overDefault,
+                  overAuto, tuned ? plan.schedule.str().c_str() : alts[0].note.c_str());
     std::string out = line;
     for (const Alt &a : alts)
         if (!a.kernel && !a.note.empty() && a.name != "tuned") out += "    " + a.name + ": " + a.note.substr(0, 200) + "\n";

@@ -1,4 +1,4 @@
-// Timing: the median, and paired ratios (order of runs, rounds, the ratio of two known durations).
+// Timing: the median, paired ratios and interleaved rounds (order of runs, rounds, the ratio of two known durations).
 #include "compiler/verify/Timing.h"
 
 #include <gtest/gtest.h>
@@ -30,4 +30,30 @@ TEST(Timing, MedianRatioOfTwoKnownDurations) {
     const double r = medianRatio(sleeper(8), sleeper(4), 0, 7);
     EXPECT_GT(r, 0.35);
     EXPECT_LT(r, 0.7);
+}
+
+TEST(Timing, InterleavedRoundsRotateTheOrder) {
+    std::string order;
+    const Rounds r = interleavedRounds({[&] { order += 'a'; }, [&] { order += 'b'; }, [&] { order += 'c'; }}, 0, 4);
+    // Warm-up round, then each round starts one run later.
+    EXPECT_EQ(order, "abc" "abc" "bca" "cab" "abc");
+    ASSERT_EQ(r.seconds.size(), 4u);
+    for (const auto &round : r.seconds) EXPECT_EQ(round.size(), 3u);
+}
+
+TEST(Timing, RoundsGiveMediansAndPairedSpeedups) {
+    const Rounds r{{{4, 2, 1}, {8, 4, 2}, {6, 2, 3}}};
+    EXPECT_EQ(r.median(0), 6);
+    EXPECT_EQ(r.median(2), 2);
+    EXPECT_EQ(r.speedup(0, 1), 2);    // 2, 2, 3
+    EXPECT_EQ(r.speedup(1, 2), 2);    // 2, 2, 2/3
+    EXPECT_EQ(r.speedup(2, 0), 0.25);  // 1/4, 1/4, 1/2
+}
+
+TEST(Timing, InterleavedSpeedupOfTwoKnownDurations) {
+    auto sleeper = [](int ms) { return [ms] { std::this_thread::sleep_for(std::chrono::milliseconds(ms)); }; };
+    const Rounds r = interleavedRounds({sleeper(8), sleeper(4)}, 0, 7);
+    EXPECT_GT(r.speedup(0, 1), 1.4);
+    EXPECT_LT(r.speedup(0, 1), 2.9);
+    EXPECT_GT(r.median(0), r.median(1));
 }
