@@ -16,7 +16,6 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -64,10 +63,6 @@ const char *kHelp =
     "                  tuned_over_autoschedulers\n";
 
 using Layer = SuiteLayer;
-
-double seconds(std::chrono::steady_clock::time_point a) {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - a).count();
-}
 
 // A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
 // result to the same bound as convgen's.
@@ -264,7 +259,6 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         std::map<std::string, double> gflops;  // per implementation, checked ones only
         std::map<std::string, std::string> notes;
         std::vector<float> dst(cc.want.size());
-        std::vector<double> tConvgen, tPlain, tAny;
         auto dnnl = OneDnnPeer::create(l.desc, l.mb, l.iw, reinterpret_cast<const float *>(cc.src.data()),
                                        reinterpret_cast<const float *>(cc.wei.data()),
                                        reinterpret_cast<const float *>(cc.bia.data()), &error);
@@ -278,29 +272,18 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         } else if (i == 0) {
             std::printf("note: %s\n", error.c_str());
         }
-        // Interleaved rounds: convgen, oneDNN ncw, oneDNN any, each a short burst, until minTime.
-        const auto start = std::chrono::steady_clock::now();
-        while (ok.pass && (tConvgen.size() < 5 || seconds(start) < minTime * 3) && tConvgen.size() < 5000) {
-            auto t0 = std::chrono::steady_clock::now();
-            kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr);
-            tConvgen.push_back(seconds(t0));
-            if (plainOk) {
-                t0 = std::chrono::steady_clock::now();
-                dnnl->run(true);
-                tPlain.push_back(seconds(t0));
-            }
-            if (anyOk) {
-                t0 = std::chrono::steady_clock::now();
-                dnnl->run(false);
-                tAny.push_back(seconds(t0));
-            }
+        // Interleaved rounds: convgen, oneDNN ncw, oneDNN any (those that passed the check).
+        double convgen = 0;
+        if (ok.pass) {
+            std::vector<std::function<void()>> runs = {
+                [&] { kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
+            if (plainOk) runs.push_back([&] { dnnl->run(true); });
+            if (anyOk) runs.push_back([&] { dnnl->run(false); });
+            const Rounds t = interleavedRounds(runs, minTime * 3, 5);
+            convgen = flops / t.median(0) * 1e-9;
+            if (plainOk) gflops["oneDNN-ncw"] = flops / t.median(1) * 1e-9;
+            if (anyOk) gflops["oneDNN-any"] = flops / t.median(plainOk ? 2 : 1) * 1e-9;
         }
-        // The first runs are warm-up.
-        auto warm = [](std::vector<double> &v) { if (v.size() > 4) v.erase(v.begin(), v.begin() + 2); };
-        warm(tConvgen), warm(tPlain), warm(tAny);
-        const double convgen = ok.pass ? flops / median(tConvgen) * 1e-9 : 0;
-        if (plainOk) gflops["oneDNN-ncw"] = flops / median(tPlain) * 1e-9;
-        if (anyOk) gflops["oneDNN-any"] = flops / median(tAny) * 1e-9;
         for (const char *peer : {"torch", "onnxruntime"}) {
             auto it = peerTimes.find(peer);
             if (it == peerTimes.end()) continue;
