@@ -42,7 +42,8 @@ constexpr int kDepthwiseRowsPerTask = 8;
 // AVX-512, same process, interleaved) 82 -> 90 GFLOP/s at 2 threads and 37.4 -> 40.6 at 1, ahead of
 // Adams2019's 82 and 37.4. In the assembly (4 vectors, AVX-512) LLVM loads each input vector once for
 // tap k of vector j and tap k-16 of vector j+1 and hoists the 31 weight broadcasts out of the x loop,
-// spilling both to the stack; 8 vectors not unrolled measured 1-2 % behind 8 unrolled.
+// spilling both to the stack. Yet not unrolled (2 threads, two processes compared through Adams2019
+// as the common anchor) 4 vectors ran 2-4 % behind Adams2019 and 8 vectors about 7 % behind 8 unrolled.
 constexpr int kDepthwiseUnrolledFmas = 256;
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
