@@ -63,17 +63,8 @@ Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double 
 }
 
 double medianRatio(const std::function<void()> &a, const std::function<void()> &b, double minTime, int minRounds) {
-    a();
-    b();
-    std::vector<double> ratios;
-    const auto start = Clock::now();
-    for (int round = 0; round < minRounds || since(start) < minTime; ++round) {
-        double ta, tb;
-        if (round % 2 == 0) ta = timed(a), tb = timed(b);
-        else tb = timed(b), ta = timed(a);
-        ratios.push_back(tb / ta);
-    }
-    return median(ratios);
+    // Two runs in rotating order alternate which goes first.
+    return interleavedRounds({a, b}, minTime, minRounds).speedup(1, 0);
 }
 
 }  // namespace convgen

@@ -134,13 +134,11 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     const Rounds t = interleavedRounds(runs, minTime * 2, 5);
     // GFLOP/s from each kernel's median; the ratios paired round by round (Rounds::speedup). The tuned
     // kernel is compared with each autoscheduler and the smaller ratio shown.
-    std::map<std::string, double> g{{"default", flops / t.median(0) * 1e-9}};
-    std::map<std::string, size_t> index{{"default", 0}};
-    for (size_t i = 0; i < timed.size(); ++i) {
-        g[timed[i]->name] = flops / t.median(i + 1) * 1e-9;
-        index[timed[i]->name] = i + 1;
-    }
-    if (tuned && sameAsDefault) g["tuned"] = g["default"], index["tuned"] = 0;
+    std::map<std::string, size_t> index{{"default", 0}};  // kernel -> its place in the rounds
+    for (size_t i = 0; i < timed.size(); ++i) index[timed[i]->name] = i + 1;
+    if (tuned && sameAsDefault) index["tuned"] = 0;
+    std::map<std::string, double> g;
+    for (const auto &[name, i] : index) g[name] = flops / t.median(i) * 1e-9;
     auto cell = [&](const std::string &k) {
         char buf[32];
         if (!g.count(k)) return std::string("-");
