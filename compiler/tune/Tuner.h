@@ -19,6 +19,8 @@ struct TuneOptions {
     double minTime = 0.2;        // seconds of timing per contender and comparison
     // Test hook: called on each candidate's output before it is compared with the reference.
     std::function<void(const ScheduleParams &, void *dst, size_t bytes)> corruptOutput;
+    // Test hook: called before each timed run of a schedule; `confirming` in the final check.
+    std::function<void(const ScheduleParams &, bool confirming)> beforeTimedRun;
 };
 
 struct TuneReport {
@@ -32,7 +34,8 @@ struct TuneReport {
 // database already has trials for. Each candidate is checked against the reference before it is
 // timed; a wrong one is logged and stored as a discarded trial, never as a result. A challenger
 // that looks faster is re-timed against the incumbent, run for run, and replaces it only when it is
-// at least 3 % faster in two such windows. Progress goes to `log`, one line per trial.
+// at least 3 % faster in two such windows. The final winner is stored only when fresh paired windows
+// against the default confirm it at least 2 % faster. Progress goes to `log`, one line per trial.
 TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, const TargetVariant &t, TuningDb &db,
                       const TuneOptions &options, std::ostream &log);
 

@@ -117,6 +117,48 @@ TEST_F(Tune, ResumesWithoutRepeatingTrials) {
     EXPECT_LE(best->timeMs, best->defaultMs * 1.0000001);
 }
 
+// The search's winner is timed once more against the default before it is stored. A candidate that
+// is fast during the search and slow in that final check (a lucky winner) leaves the default stored.
+TEST_F(Tune, AWinnerThatIsNotConfirmedLeavesTheDefault) {
+    auto db = open("lucky.db");
+    const std::vector<ScheduleParams> space = searchSpace(d_, t_);
+    const std::string def = space[0].str(), lucky = space[1].str();
+    TuneOptions o = quick(2);
+    o.beforeTimedRun = [&](const ScheduleParams &p, bool confirming) {
+        if (p.str() == (confirming ? lucky : def)) usleep(2000);
+    };
+    std::ostringstream log;
+    TuneReport r = tuneKernel("k", d_, t_, *db, o, log);
+    ASSERT_TRUE(r.ok) << log.str();
+    EXPECT_NE(log.str().find(lucky + ": "), std::string::npos) << log.str();
+    EXPECT_NE(log.str().find("new best"), std::string::npos) << log.str();
+    EXPECT_NE(log.str().find("the default stays"), std::string::npos) << log.str();
+    EXPECT_EQ(r.best, def);
+    auto best = db->best(TuningKey::here(problemString(d_), t_.name));
+    ASSERT_TRUE(best);
+    EXPECT_EQ(best->schedule, def);
+}
+
+// ... and a winner that is faster in the final check too is stored, with the confirmed time.
+TEST_F(Tune, AConfirmedWinnerIsStored) {
+    auto db = open("confirmed.db");
+    const std::vector<ScheduleParams> space = searchSpace(d_, t_);
+    const std::string def = space[0].str(), winner = space[1].str();
+    TuneOptions o = quick(2);
+    o.beforeTimedRun = [&](const ScheduleParams &p, bool) {
+        if (p.str() == def) usleep(2000);
+    };
+    std::ostringstream log;
+    TuneReport r = tuneKernel("k", d_, t_, *db, o, log);
+    ASSERT_TRUE(r.ok) << log.str();
+    EXPECT_EQ(r.best, winner) << log.str();
+    EXPECT_NE(log.str().find("confirming " + winner), std::string::npos) << log.str();
+    auto best = db->best(TuningKey::here(problemString(d_), t_.name));
+    ASSERT_TRUE(best);
+    EXPECT_EQ(best->schedule, winner);
+    EXPECT_LE(best->timeMs, 0.98 * best->defaultMs);
+}
+
 TEST_F(Tune, OfferKeepsTheFaster) {
     auto db = open("offer.db");
     TuningResult r{TuningKey::here("p", "x86-64"), "dense_ncw vec=4 ow_block=3 oc_block=4 parallel=1", 2.0, 3.0,
