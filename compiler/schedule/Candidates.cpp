@@ -27,8 +27,12 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = c.name + ": " + reason;
             return false;
         }
-        if (p.vector < 1 || p.owBlock < 1 || p.ocBlock < 1) {
+        if (p.vector < 1 || p.owBlock < 1 || p.ocBlock < 1 || p.owTiles < 1) {
             if (error) *error = "schedule parameters must be positive: " + p.str();
+            return false;
+        }
+        if (p.owTiles != 1 && c.name != "dense_ncw" && c.name != "im2col_ncw") {
+            if (error) *error = c.name + " takes no ow_tiles: " + p.str();
             return false;
         }
         c.apply(f, p);

@@ -21,6 +21,21 @@ constexpr int kDenseOcBlock = 4;
 constexpr int kManyDenseOwVectors = 4;
 constexpr int kManyDenseOcBlock = 4;
 constexpr int kManyRegisters = 32;
+// x tiles per dense_ncw task at stride 1 (one staged input span, read from memory, serves them
+// all, halo included). Why it helps, as far as measured: one tile per task stages 64 rows of 5
+// cache lines each; ecg_resnet ran at 151 GFLOP/s with its input in L2 (batch 1) and 120 at
+// batch 32 (another process on the second core). 4 vs 1 tile per task, this Xeon, paired (median
+// of per-round ratios, each timed run right after an untimed one), 1 and 2 threads:
+// - 16 registers (AVX2, 24-position tiles): 1.06-1.21 on ecg_resnet, hifigan_resblock, tcn_block,
+//   whisper_conv1; 1.01-1.03 on wav2vec2_posconv. 4 tiles everywhere at stride 1.
+// - 32 registers (AVX-512, 64-position tiles): where the taps reach 6 to 64 positions (dilation x
+//   (K - 1)) ecg_resnet 1.16-1.29, tcn_block 1.05-1.09, hifigan_resblock 1.03-1.06. Elsewhere 4
+//   tiles lost: whisper_conv1 (reach 2) 0.91-0.94, kws_small (reach 2; 98 positions, 4 tiles staged
+//   for 2) 0.74, wav2vec2_posconv (reach 127; 50 outputs, one tile) 0.97-0.98, wavenet_dilated
+//   (reach 512, each tap's window stored) 0.97-0.99; strided layers (AVX-512) 0.89-0.92.
+constexpr int kDenseTilesPerTask = 4;
+constexpr int kDenseTilesMinReach = 6;
+constexpr int kDenseTilesMaxReach = 64;
 // Parallel tasks per x tile of dense_ncw (its channel blocks split in this many parts): with one
 // task per x tile, wav2vec2_posconv (50 outputs: one tile) ran on one thread, 121 GFLOP/s at 1 and 2
 // threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
@@ -76,6 +91,9 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     const bool many = t.vectorRegisters >= kManyRegisters;
     p.owBlock = many ? kManyDenseOwVectors : kDenseOwVectors;
     p.ocBlock = largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
+    const int64_t reach = d.dw * (d.kw - 1);
+    if (d.sw == 1 && (!many || (reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach)))
+        p.owTiles = kDenseTilesPerTask;
     return p;
 }
 
@@ -93,7 +111,7 @@ void registerTile(Conv1dFuncs &f, const ScheduleParams &p, const Var &at, int oc
 // the span the taps cover.
 void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     Var xo("xo"), xi("xi"), oo("oo"), oi("oi"), t("t");
-    const int tile = p.vector * p.owBlock;
+    const int tile = p.vector * p.owBlock, span = tile * p.owTiles;
     const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
     // The accumulator is always a full tile (registerTile): the last x tile computes past the end and
     // its stores are guarded. Channel blocks shift inwards instead: oc is fixed and >= the block.
@@ -106,31 +124,36 @@ void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     const int blocks = int((f.desc.oc + ocBlock - 1) / ocBlock);
     Var part("part");
     const int partBlocks = (blocks + kDenseChannelParts - 1) / kDenseChannelParts;
+    // A task takes p.owTiles x tiles (one input span staged for all of them), each through every
+    // channel block of its part.
+    Var xoo("xoo"), xoi("xoi");
     f.dst.split(oo, part, oo, partBlocks, TailStrategy::GuardWithIf)
-        .reorder(xi, oi, oo, part, xo, f.n)
+        .split(xo, xoo, xoi, p.owTiles, TailStrategy::GuardWithIf)
+        .reorder(xi, oi, oo, xoi, part, xoo, f.n)
         .vectorize(xi, p.vector)
         .unroll(oi)
-        .fuse(part, xo, t)
+        .fuse(part, xoo, t)
         .fuse(t, f.n, t);
     if (p.parallel) f.dst.parallel(t);
-    // The padded, f32 input tile is made once per task and stays in L2 while every channel tile
-    // streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3 probe).
-    // It is the span the tile's taps cover, or with `windows` each tap's window alone (dense_ncw
-    // takes them when the span is larger: wavenet's 2 taps 512 apart spanned 576 positions for 64
-    // outputs). (Elements per channel: tile x kw for the windows; the span, times sw phases when strided.)
+    // The padded, f32 input of the task's tiles is made once per task and stays in L2 while every
+    // channel tile streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3
+    // probe). It is the span the tiles' taps cover, or with `windows` each tap's window alone
+    // (dense_ncw takes them when the span is larger: wavenet's 2 taps 512 apart spanned 576 positions
+    // for 64 outputs). (Elements per channel: tiles x kw for the windows; the span, times sw phases
+    // when strided.)
     if (windows) {
         f.staged.compute_inline();
-        f.taps.compute_at(f.dst, t).bound_extent(f.taps.args()[0], tile).vectorize(f.taps.args()[0], p.vector);
+        f.taps.compute_at(f.dst, t).bound_extent(f.taps.args()[0], span).vectorize(f.taps.args()[0], p.vector);
     } else {
-        f.staged.compute_at(f.dst, t).bound_extent(f.staged.args()[0], f.stagedExtent(tile))
+        f.staged.compute_at(f.dst, t).bound_extent(f.staged.args()[0], f.stagedExtent(span))
             .vectorize(f.staged.args()[0], p.vector);
     }
     registerTile(f, p, oo, ocBlock);
 }
 
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
-    const int tile = p.vector * p.owBlock;
-    denseTiles(f, p, tile * f.desc.kw < f.desc.sw * f.stagedExtent(tile));
+    const int span = p.vector * p.owBlock * p.owTiles;
+    denseTiles(f, p, span * f.desc.kw < f.desc.sw * f.stagedExtent(span));
 }
 
 // ---- im2col_ncw: dense_ncw reading every tap's window from an aligned copy --------------------
@@ -161,6 +184,7 @@ std::string narrowRefuses(const convgen_conv1d_desc &d) {
 ScheduleParams narrowDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
     ScheduleParams p = denseDefaults(d, t);
     p.candidate = "narrow_ncw";
+    p.owTiles = 1;  // each task walks a whole row
     return p;
 }
 

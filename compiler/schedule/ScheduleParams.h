@@ -8,6 +8,7 @@ namespace convgen {
 
 // What the knobs mean depends on the candidate (compiler/schedule/*Schedules.cpp):
 //   dense_ncw, im2col_ncw,    vector = f32 lanes, owBlock = vectors of positions per register tile,
+//                             owTiles = register tiles per parallel task along x (dense, im2col),
 //   narrow_ncw, depthwise_ncw ocBlock = output channels per tile (dense_ncw, im2col_ncw, narrow_ncw),
 //                             channel rows per parallel task (depthwise_ncw)
 //   channels_nwc              ocBlock = output channels per tile (vectorized), owBlock = positions
@@ -20,8 +21,10 @@ struct ScheduleParams {
     int owBlock = 3;        // see above
     int ocBlock = 4;        // see above
     bool parallel = true;   // spread tiles over the Halide thread pool (CPU)
+    int owTiles = 1;        // see above
 
-    // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`: stable text for logs, manifests, tuning keys.
+    // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`, then ` ow_tiles=N` where N is not 1: stable
+    // text for logs, manifests, tuning keys.
     std::string str() const;
     // The inverse of str(); nullopt for text it did not write.
     static std::optional<ScheduleParams> parse(const std::string &text);

@@ -29,6 +29,12 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                         p.owBlock = ow, p.ocBlock = oc;
                         add(p);
                     }
+            if (c.name != "narrow_ncw")  // x tiles per task, at the default tile
+                for (int tiles : {1, 2, 4, 8}) {
+                    ScheduleParams p = base;
+                    p.owTiles = tiles;
+                    add(p);
+                }
         } else if (c.name == "depthwise_ncw") {
             for (int ow : {1, 2, 3, 4, 5, 6, 7, 8, 12, 16})
                 for (int rows : {1, 4, 8, 16, 32}) {
@@ -53,7 +59,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         if (p.str() == def.str()) return -1;
         const int ocStep = p.candidate == "channels_nwc" ? std::max(1, p.vector) : 1;  // nwc counts lanes
         return (p.candidate == def.candidate ? 0 : 100) + std::abs(p.owBlock - def.owBlock) +
-               std::abs(p.ocBlock - def.ocBlock) / ocStep;
+               std::abs(p.ocBlock - def.ocBlock) / ocStep + (p.owTiles != def.owTiles);
     };
     std::stable_sort(out.begin(), out.end(),
                      [&](const ScheduleParams &a, const ScheduleParams &b) { return distance(a) < distance(b); });

@@ -98,7 +98,7 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
 }
 
 int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p) {
-    return d.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock;
+    return d.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock * p.owTiles;
 }
 
 std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile) {

@@ -44,7 +44,8 @@ struct CheckResult {
 // rounding the reference to the dtype), else within the accumulation-length bound.
 CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const KernelFn &kernel);
 
-// Output positions per register tile of a schedule (what checkSizes straddles).
+// Output positions per register tile of a schedule, times the tiles a task takes (what checkSizes
+// straddles).
 int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p);
 
 // (batch, length) pairs that exercise a kernel: the shortest valid length, output lengths around

@@ -52,9 +52,18 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
     auto back = ScheduleParams::parse(p.str());
     ASSERT_TRUE(back);
     EXPECT_EQ(back->str(), p.str());
+    EXPECT_EQ(back->owTiles, 1);
+    p.owTiles = 4;  // written only where it is not 1
+    EXPECT_EQ(p.str(), "dense_ncw vec=16 ow_block=5 oc_block=3 parallel=0 ow_tiles=4");
+    back = ScheduleParams::parse(p.str());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->owTiles, 4);
     for (const char *bad : {"", "dense_ncw", "dense_ncw vec=8 ow_block=3 oc_block=4", "dense_ncw vec=x ow_block=3 "
                             "oc_block=4 parallel=1", "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=2",
-                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 extra"})
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 extra",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=1",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=0",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=2 extra"})
         EXPECT_FALSE(ScheduleParams::parse(bad)) << bad;
 }
 

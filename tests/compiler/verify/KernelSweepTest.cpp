@@ -152,6 +152,19 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     p.owBlock = 5;
     p.ocBlock = 3;  // does not divide 7; 3 channel blocks do not split evenly into dense_ncw's 2 parts
     expectMatchesReference(d, "tuned", t, &p);
+    // Several x tiles per task (one staged span), on every variant and both copies of the input.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (const char *candidate : {"dense_ncw", "im2col_ncw"}) {
+            ScheduleParams q = chooseSchedule(d, v, nullptr);
+            q.candidate = candidate, q.owBlock = 2, q.ocBlock = 3, q.owTiles = 3;
+            expectMatchesReference(d, "tiles", v, &q);
+        }
+    ScheduleParams notTiled = p;
+    notTiled.candidate = "generic", notTiled.owTiles = 2;
+    std::string error;
+    Conv1dFuncs f = defineConv1d(d, "nt");
+    EXPECT_FALSE(applySchedule(f, notTiled, &error));
+    EXPECT_EQ(error, "generic takes no ow_tiles: " + notTiled.str());
     d.ic = 2, d.sw = 3;  // narrow_ncw, strided, the same tails
     p = chooseSchedule(d, t, nullptr);
     ASSERT_EQ(p.candidate, "narrow_ncw");
