@@ -31,7 +31,7 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = "schedule parameters must be positive: " + p.str();
             return false;
         }
-        if (p.owTiles != 1 && c.name != "dense_ncw" && c.name != "im2col_ncw") {
+        if (p.owTiles != 1 && !c.takesOwTiles) {
             if (error) *error = c.name + " takes no ow_tiles: " + p.str();
             return false;
         }

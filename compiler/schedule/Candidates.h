@@ -18,6 +18,8 @@ struct ScheduleCandidate {
     ScheduleParams (*defaults)(const convgen_conv1d_desc &d, const TargetVariant &t);
     // Applies the schedule; never changes what is computed.
     void (*apply)(Conv1dFuncs &f, const ScheduleParams &p);
+    // Whether apply() reads ScheduleParams::owTiles (x tiles per task); others refuse it unless 1.
+    bool takesOwTiles = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.

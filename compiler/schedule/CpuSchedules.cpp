@@ -326,8 +326,8 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
-        {"dense_ncw", denseRefuses, denseDefaults, denseApply},
-        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply},
+        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true},
+        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},
     };

@@ -38,7 +38,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                         p.owBlock = ow, p.ocBlock = oc;
                         add(p);
                     }
-            if (c.name != "narrow_ncw")  // x tiles per task, at the default tile
+            if (c.takesOwTiles)  // x tiles per task, at the default tile
                 for (int tiles : {1, 2, 4}) {
                     ScheduleParams p = base;
                     p.owTiles = tiles;

@@ -150,10 +150,9 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
     // measured.
     auto challenge = [&](const ScheduleParams &p, std::unique_ptr<JitKernel> &k, double *sec) {
         const JitKernel &incumbent = bestKernel ? *bestKernel : *defaultKernel;
-        const ScheduleParams incumbentParams = best;
         double ratio = 0;
         for (double window : {opt.minTime, 2 * opt.minTime}) {
-            ratio = std::max(ratio, medianRatio(runner(incumbent, incumbentParams), runner(*k, p), window, 6));
+            ratio = std::max(ratio, medianRatio(runner(incumbent, best), runner(*k, p), window, 6));
             if (ratio > kMinGain) break;
         }
         *sec = bestSec * ratio;
@@ -215,8 +214,7 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
         for (int w = 0; w < kConfirmWindows; ++w)
             ratios.push_back(
                 medianRatio(runner(*defaultKernel, def, true), runner(*bestKernel, best, true), 2 * opt.minTime, 6));
-        std::sort(ratios.begin(), ratios.end());
-        const double ratio = ratios[ratios.size() / 2];
+        const double ratio = median(ratios);
         log << "  confirming " << best.str() << " against the default: " << 1 / ratio << "x";
         if (ratio <= kConfirmGain) {
             bestSec = defaultSec * ratio;
