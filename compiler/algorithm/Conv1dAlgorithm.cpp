@@ -1,6 +1,8 @@
 // Conv1dAlgorithm: the single definition of conv1d from which every target's kernel is scheduled.
 #include "Conv1dAlgorithm.h"
 
+#include <algorithm>
+
 namespace convgen {
 
 using namespace Halide;
@@ -55,9 +57,10 @@ Type halideType(convgen_dtype t) {
     }
 }
 
-Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) {
+Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, int weightBlock) {
     Conv1dFuncs f;
     f.desc = d;
+    f.weightBlock = std::max(1, weightBlock);
     const Type t = halideType(d.dtype);
     const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
     const int lenDim = nwc ? 1 : 0, chDim = nwc ? 0 : 1;
@@ -106,7 +109,16 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name) 
         f.staged(j, ph, c, n) = f.input(j * int(d.sw) + ph, c, n);
         f.taps(x, k, c, n) = f.staged(x + q / int(d.sw), q % int(d.sw), c, n);
     }
-    f.acc(x, o, n) += f.weights(f.r.y, f.r.x, o) * f.taps(x, f.r.y, channel, n);
+    Expr w = f.weights(f.r.y, f.r.x, o);
+    if (weightBlock > 1) {
+        // Blocks of weightBlock output channels, each block's (tap, input channel) vectors contiguous;
+        // the last block repeats channel oc - 1 where oc is not a multiple.
+        Var oi("oi"), ob("ob");
+        f.packedWeights = Func(name + "_packed_weights");
+        f.packedWeights(oi, k, i, ob) = f.weights(k, i, min(ob * weightBlock + oi, int(d.oc) - 1));
+        w = f.packedWeights(o % weightBlock, f.r.y, f.r.x, o / weightBlock);
+    }
+    f.acc(x, o, n) += w * f.taps(x, f.r.y, channel, n);
 
     Expr value = fromF32(d.dtype, activate(d.activation, f.acc(x, o, n)));
     f.dst = Func(name + "_dst");

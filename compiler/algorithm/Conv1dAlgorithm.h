@@ -23,8 +23,11 @@ struct Conv1dFuncs {
                                          // stores it: then only each tap's window is copied, not the span
                                          // between taps (dilated kernels whose taps lie far apart)
     Halide::Func weights;                // weights(k, i, o): f32 weights
+    Halide::Func packedWeights;          // packedWeights(oi, k, i, ob) = weights(k, i, ob * block + oi), what
+                                         // acc reads when defined with a weight block (else undefined)
     Halide::Func acc;                    // acc(x, o, n): bias, then += over r
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)
+    int weightBlock = 1;                 // output channels per block of packedWeights (1: not packed)
     Halide::Expr iw, ow;                 // run-time input and output lengths
 
     // How many consecutive staged positions (dimension 0) `outputs` consecutive outputs read. A
@@ -40,8 +43,11 @@ struct Conv1dFuncs {
 };
 
 // Builds the Funcs for a spec: PyTorch nn.Conv1d, padding modes computed in the kernel, f32
-// accumulation, bias and activation fused. Buffer shapes are constrained to the spec.
-Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name);
+// accumulation, bias and activation fused. Buffer shapes are constrained to the spec. With a
+// weightBlock above 1, acc reads the weights through packedWeights, a copy in blocks of that many
+// output channels (for schedules that load the weights of consecutive output channels as vectors);
+// the result is the same.
+Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, int weightBlock = 1);
 
 // The Halide element type of a dtype.
 Halide::Type halideType(convgen_dtype t);

@@ -11,17 +11,28 @@ ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant 
     const std::vector<ScheduleCandidate> &list = candidatesFor(t);
     for (const ScheduleCandidate &c : list) {
         std::string reason = c.refuses(d);
+        if (reason.empty() && c.notDefault) reason = c.notDefault(d, t);
         if (reason.empty()) return c.defaults(d, t);
         if (why) why->push_back(c.name + ": " + reason);
     }
     return list.back().defaults(d, t);  // unreachable: the last candidate accepts everything
 }
 
+const ScheduleCandidate *findCandidate(const std::string &name) {
+    for (const auto *list : {&cpuCandidates(), &cudaCandidates()})
+        for (const ScheduleCandidate &c : *list)
+            if (c.name == name) return &c;
+    return nullptr;
+}
+
+int weightBlockFor(const ScheduleParams &p) {
+    const ScheduleCandidate *c = findCandidate(p.candidate);
+    return c && c->packsWeights ? p.ocBlock : 1;
+}
+
 bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) {
-    std::vector<ScheduleCandidate> all = cpuCandidates();
-    all.insert(all.end(), cudaCandidates().begin(), cudaCandidates().end());
-    for (const ScheduleCandidate &c : all) {
-        if (c.name != p.candidate) continue;
+    if (const ScheduleCandidate *found = findCandidate(p.candidate)) {
+        const ScheduleCandidate &c = *found;
         std::string reason = c.refuses(f.desc);
         if (!reason.empty()) {
             if (error) *error = c.name + ": " + reason;
@@ -33,6 +44,16 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
         }
         if (p.owTiles != 1 && !c.takesOwTiles) {
             if (error) *error = c.name + " takes no ow_tiles: " + p.str();
+            return false;
+        }
+        if (c.packsWeights && (p.ocBlock % p.vector != 0 || f.desc.oc % p.ocBlock != 0)) {
+            if (error) *error = c.name + " needs oc_block a multiple of vec and a divisor of out_channels: " + p.str();
+            return false;
+        }
+        if (weightBlockFor(p) != f.weightBlock) {
+            if (error)
+                *error = "the Funcs were defined with weight block " + std::to_string(f.weightBlock) + ", " + p.str() +
+                         " reads " + std::to_string(weightBlockFor(p));
             return false;
         }
         c.apply(f, p);

@@ -20,6 +20,13 @@ struct ScheduleCandidate {
     void (*apply)(Conv1dFuncs &f, const ScheduleParams &p);
     // Whether apply() reads ScheduleParams::owTiles (x tiles per task); others refuse it unless 1.
     bool takesOwTiles = false;
+    // Whether it vectorizes over output channels with the weights packed in blocks of ocBlock
+    // channels (defineConv1d's weightBlock): ocBlock is then a multiple of vector and owBlock counts
+    // positions, not vectors.
+    bool packsWeights = false;
+    // Where set, the candidate is the default only for the specs and targets this returns "" for,
+    // else the reason it is not (for --verbose); it still accepts the others (the tuner tries it).
+    std::string (*notDefault)(const convgen_conv1d_desc &d, const TargetVariant &t) = nullptr;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.
@@ -31,9 +38,16 @@ const std::vector<ScheduleCandidate> &cudaCandidates();
 // The candidate list for a target (CPU or GPU).
 const std::vector<ScheduleCandidate> &candidatesFor(const TargetVariant &t);
 
-// The first candidate for t that accepts d, with its default parameters. Reasons of the refusing
-// ones are appended to `why` when it is not null (for --verbose).
+// The first candidate for t that accepts d and has no reason not to be its default, with its
+// default parameters. The reasons of the others before it are appended to `why` when it is not
+// null (for --verbose).
 ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant &t, std::vector<std::string> *why);
+
+// The candidate named `name` in any list, or null.
+const ScheduleCandidate *findCandidate(const std::string &name);
+
+// The weight block defineConv1d takes for p: p.ocBlock where p's candidate packs weights, else 1.
+int weightBlockFor(const ScheduleParams &p);
 
 // Applies p (p.candidate names the candidate, in any list). Returns false for an unknown or
 // refusing candidate.

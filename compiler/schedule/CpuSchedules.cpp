@@ -65,6 +65,23 @@ constexpr int kDepthwiseUnrolledFmas = 256;
 // K=10, stride 5, 512 outputs, 1 thread) ran at 28.5 GFLOP/s with dense_ncw's order and 71 with this
 // one (100 at 2 threads); 3 channels, K=7, 64 outputs, length 16000: 64 and 122 (dense_ncw best 124).
 constexpr int kNarrowMaxInputs = 4;
+// channels_ncw: 2 channel vectors x 12 positions (24 accumulators) on 32 registers, 8 tiles per
+// task. Against dense_ncw's default, paired, this Xeon, AVX-512, 1 | 2 threads: whisper_conv2 (512
+// channels, K=3, stride 2) 1.14 | 1.11, wav2vec2_fe1 (same, no padding) 1.12 | 1.06, a 512->512 K=3
+// stride-1 layer 1.07; but where each output takes fewer FMAs the transposed store (one scalar store
+// per output) and the weight loads cost more than they save: downsample_s2 (128 x 3) 0.83 | 0.86,
+// conformer_pw (256 x 1) 0.85 | 0.78, ecg_resnet 0.81, kws_small 0.76, whisper_conv1 0.85, tcn 0.67,
+// hifigan 0.95, wavenet 0.81 (1 thread). Other tiles (12 x 32 with 2 or 16 tiles per task, 6 x 64,
+// 24 x 16) were level or slower on all of them. It is the default where those wins were measured:
+// 32 registers, stride > 1, ic x kw >= 1024 (on 16 registers, AVX2, 6 x 16 ran whisper_conv2 at
+// 1.43x dense_ncw but wav2vec2_fe1 at 0.87x: the tuner's choice there).
+constexpr int kChannelsNcwVectors = 2;
+constexpr int kManyChannelsNcwPositions = 12;
+constexpr int kChannelsNcwPositions = 6;
+constexpr int kChannelsNcwTilesPerTask = 8;
+constexpr int64_t kChannelsNcwMinFmas = 1024;
+// Output channels come in whole vectors of every CPU target (4, 8 or 16 f32 lanes): no channel tails.
+constexpr int kChannelsNcwOcMultiple = 16;
 // nwc: 2 channel vectors x 4 positions = 8 accumulators.
 constexpr int kNwcChannelVectors = 2;
 constexpr int kNwcPositions = 4;
@@ -107,54 +124,66 @@ void registerTile(Conv1dFuncs &f, const ScheduleParams &p, const Var &at, int oc
     if (sixteenBit(f.desc)) f.weights.compute_root();
 }
 
-// dense_ncw and im2col_ncw: `windows` stores each tap's window of the tile (an im2col copy) instead of
-// the span the taps cover.
-void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
-    Var xo("xo"), xi("xi"), oo("oo"), oi("oi"), t("t");
-    const int tile = p.vector * p.owBlock, span = tile * p.owTiles;
-    const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
+// The loops of dst in the register-tiled schedules (dense_ncw, im2col_ncw, channels_ncw): tiles of
+// `tile` positions x ocBlock channels; each parallel task takes p.owTiles x tiles (one input span
+// staged for all of them) and a part of the channel blocks. dense_ncw takes each x tile through every
+// block (the tile's input in L1); channels_ncw (`tilesInsideBlocks`, channels innermost in the
+// tile) each block through every x tile (the block's weights in L2). Returns the task loop, the
+// channel block and x tile loops and the tile's own two.
+struct TaskLoops {
+    Var t{"t"}, oo{"oo"}, xoi{"xoi"}, xi{"xi"}, oi{"oi"};
+};
+
+TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlock, TailStrategy channelTail,
+                    bool tilesInsideBlocks) {
+    TaskLoops l;
+    Var xo("xo"), part("part"), xoo("xoo");
     // The accumulator is always a full tile (registerTile): the last x tile computes past the end and
-    // its stores are guarded. Channel blocks shift inwards instead: oc is fixed and >= the block.
-    // (No specialize() for short outputs: duplicated loop names made Halide's symbol names, and so
-    // the bytes of a kernel, depend on what the process compiled before.)
-    f.dst.split(f.x, xo, xi, tile, TailStrategy::GuardWithIf)
-        .split(f.o, oo, oi, ocBlock, TailStrategy::ShiftInwards);
+    // its stores are guarded. (No specialize() for short outputs: duplicated loop names made Halide's
+    // symbol names, and so the bytes of a kernel, depend on what the process compiled before.)
+    f.dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf).split(f.o, l.oo, l.oi, ocBlock, channelTail);
     // Each x tile's channel blocks are split into kDenseChannelParts parallel tasks, so a short row
     // (one x tile) still feeds every thread; each part stages its own input tile.
     const int blocks = int((f.desc.oc + ocBlock - 1) / ocBlock);
-    Var part("part");
     const int partBlocks = (blocks + kDenseChannelParts - 1) / kDenseChannelParts;
-    // A task takes p.owTiles x tiles (one input span staged for all of them), each through every
-    // channel block of its part.
-    Var xoo("xoo"), xoi("xoi");
-    f.dst.split(oo, part, oo, partBlocks, TailStrategy::GuardWithIf)
-        .split(xo, xoo, xoi, p.owTiles, TailStrategy::GuardWithIf)
-        .reorder(xi, oi, oo, xoi, part, xoo, f.n)
-        .vectorize(xi, p.vector)
-        .unroll(oi)
-        .fuse(part, xoo, t)
-        .fuse(t, f.n, t);
-    if (p.parallel) f.dst.parallel(t);
-    // The padded, f32 input of the task's tiles is made once per task and stays in L2 while every
-    // channel tile streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3
-    // probe). It is the span the tiles' taps cover, or with `windows` each tap's window alone
-    // (dense_ncw takes them when the span is larger: wavenet's 2 taps 512 apart spanned 576 positions
-    // for 64 outputs). (Elements per channel: tiles x kw for the windows; the span, times sw phases
-    // when strided.)
-    if (windows) {
-        f.staged.compute_inline();
-        f.taps.compute_at(f.dst, t).bound_extent(f.taps.args()[0], span).vectorize(f.taps.args()[0], p.vector);
-    } else {
-        f.staged.compute_at(f.dst, t).bound_extent(f.staged.args()[0], f.stagedExtent(span))
-            .vectorize(f.staged.args()[0], p.vector);
-    }
-    registerTile(f, p, oo, ocBlock);
+    f.dst.split(l.oo, part, l.oo, partBlocks, TailStrategy::GuardWithIf)
+        .split(xo, xoo, l.xoi, p.owTiles, TailStrategy::GuardWithIf);
+    if (tilesInsideBlocks) f.dst.reorder(l.oi, l.xi, l.xoi, l.oo, part, xoo, f.n);
+    else f.dst.reorder(l.xi, l.oi, l.oo, l.xoi, part, xoo, f.n);
+    f.dst.fuse(part, xoo, l.t).fuse(l.t, f.n, l.t);
+    if (p.parallel) f.dst.parallel(l.t);
+    return l;
 }
 
-void denseApply(Conv1dFuncs &f, const ScheduleParams &p) {
-    const int span = p.vector * p.owBlock * p.owTiles;
-    denseTiles(f, p, span * f.desc.kw < f.desc.sw * f.stagedExtent(span));
+// The padded, f32 input of a task's tiles is made once per task and stays in L2 while every channel
+// tile streams through it (x tiles outside channel tiles: 9 -> 53 GFLOP/s in the issue-3 probe). It
+// is the span the tiles' taps cover, or where each tap's window alone is smaller (an im2col copy;
+// im2col_ncw always) the windows: wavenet's 2 taps 512 apart spanned 576 positions for 64 outputs.
+// (Elements per channel: span x kw for the windows; the span, times sw phases when strided.)
+void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int span, bool alwaysWindows) {
+    // (Spans shorter than a vector, from channels_ncw's position tiles, take a guarded vector.)
+    const TailStrategy tail = span < p.vector ? TailStrategy::GuardWithIf : TailStrategy::Auto;
+    if (alwaysWindows || span * f.desc.kw < f.desc.sw * f.stagedExtent(span)) {
+        f.staged.compute_inline();
+        f.taps.compute_at(f.dst, task).bound_extent(f.taps.args()[0], span).vectorize(f.taps.args()[0], p.vector, tail);
+    } else {
+        f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], f.stagedExtent(span))
+            .vectorize(f.staged.args()[0], p.vector, tail);
+    }
 }
+
+// dense_ncw and im2col_ncw (`windows`: each tap's window stored).
+void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
+    const int tile = p.vector * p.owBlock;
+    const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
+    // Channel blocks shift inwards: oc is fixed and >= the block.
+    TaskLoops l = taskLoops(f, p, tile, ocBlock, TailStrategy::ShiftInwards, false);
+    f.dst.vectorize(l.xi, p.vector).unroll(l.oi);
+    stageInput(f, p, l.t, tile * p.owTiles, windows);
+    registerTile(f, p, l.oo, ocBlock);
+}
+
+void denseApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, false); }
 
 // ---- im2col_ncw: dense_ncw reading every tap's window from an aligned copy --------------------
 // Never the default: a tuning choice. Each tap's loads are aligned and, when strided, contiguous
@@ -298,6 +327,57 @@ void nwcApply(Conv1dFuncs &f, const ScheduleParams &p) {
     f.acc.update().reorder(f.o, f.x, f.r.y, f.r.x, f.n).vectorize(f.o, p.vector, guard).unroll(f.o).unroll(f.x);
 }
 
+// ---- channels_ncw: vectorized over output channels, positions broadcast ----------------------
+// oneDNN's order (weights as vectors, each input element broadcast to a block of output channels),
+// on ncw data: the input needs no vector loads at unaligned or strided positions and x has no
+// vector tail, but the tile is transposed on its way out (channels are vector lanes, dst is
+// x-contiguous), one scalar store per output, so it pays where each output takes many FMAs
+// (ic x kw). Weights are packed per call in blocks of ocBlock channels (defineConv1d's weightBlock);
+// unpacked, each step of the reduction loaded 128 bytes 2 KB apart (whisper_conv2) and ran at half
+// the speed.
+
+std::string channelsNcwRefuses(const convgen_conv1d_desc &d) {
+    if (d.layout != CONVGEN_LAYOUT_NCW) return "unimplemented: needs layout ncw";
+    if (d.g != 1) return "unimplemented: needs groups == 1";
+    if (d.oc % kChannelsNcwOcMultiple != 0)
+        return "unimplemented: needs out_channels a multiple of " + std::to_string(kChannelsNcwOcMultiple);
+    return "";
+}
+
+std::string channelsNcwNotDefault(const convgen_conv1d_desc &d, const TargetVariant &t) {
+    if (t.vectorRegisters < kManyRegisters) return "not the default: 16 vector registers";
+    if (d.sw == 1) return "not the default: stride 1";
+    if (d.ic * d.kw < kChannelsNcwMinFmas)
+        return "not the default: in_channels x kernel_size below " + std::to_string(kChannelsNcwMinFmas);
+    return "";
+}
+
+ScheduleParams channelsNcwDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
+    ScheduleParams p;
+    p.candidate = "channels_ncw";
+    p.vector = t.vectorLanesF32;
+    const bool many = t.vectorRegisters >= kManyRegisters;
+    p.ocBlock = d.oc % (kChannelsNcwVectors * p.vector) == 0 ? kChannelsNcwVectors * p.vector : p.vector;
+    p.owBlock = many ? kManyChannelsNcwPositions : kChannelsNcwPositions;
+    p.owTiles = kChannelsNcwTilesPerTask;
+    return p;
+}
+
+void channelsNcwApply(Conv1dFuncs &f, const ScheduleParams &p) {
+    // ocBlock divides oc (applySchedule): every block is whole and starts where a block of the
+    // packed weights does.
+    TaskLoops l = taskLoops(f, p, p.owBlock, p.ocBlock, TailStrategy::RoundUp, true);
+    f.dst.vectorize(l.oi, p.vector).unroll(l.oi).unroll(l.xi);
+    stageInput(f, p, l.t, p.owBlock * p.owTiles, false);
+    const std::vector<Var> w = f.packedWeights.args();
+    f.packedWeights.compute_root().vectorize(w[0], p.vector).parallel(w[3]);
+    f.weights.compute_inline();
+    f.acc.compute_at(f.dst, l.xoi).bound_extent(f.x, p.owBlock).bound_extent(f.o, p.ocBlock);
+    f.acc.reorder_storage(f.o, f.x, f.n).reorder(f.o, f.x, f.n);
+    f.acc.store_in(MemoryType::Register).vectorize(f.o, p.vector).unroll(f.o).unroll(f.x);
+    f.acc.update().reorder(f.o, f.x, f.r.y, f.r.x, f.n).vectorize(f.o, p.vector).unroll(f.o).unroll(f.x);
+}
+
 // ---- generic: always applies; vectorized along the innermost dimension ------------------------
 
 std::string genericRefuses(const convgen_conv1d_desc &) { return ""; }
@@ -326,6 +406,7 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
+        {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault},
         {"dense_ncw", denseRefuses, denseDefaults, denseApply, true},
         {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},

@@ -52,6 +52,20 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     p.owBlock = ow, p.ocBlock = rows;
                     add(p);
                 }
+        } else if (c.name == "channels_ncw") {
+            // vecs x pos accumulators, the weight vectors and a broadcast; channel blocks divide oc
+            for (int vecs = 1; vecs <= 4; ++vecs)
+                for (int pos : {4, 6, 8, 12, 14, 16, 24, 28})
+                    if (vecs * pos + vecs + 1 <= t.vectorRegisters && d.oc % (vecs * base.vector) == 0) {
+                        ScheduleParams p = base;
+                        p.ocBlock = vecs * base.vector, p.owBlock = pos;
+                        add(p);
+                    }
+            for (int tiles : {2, 16}) {
+                ScheduleParams p = base;
+                p.owTiles = tiles;
+                add(p);
+            }
         } else if (c.name == "channels_nwc") {
             for (int vecs = 1; vecs <= 4; ++vecs)
                 for (int pos = 1; pos <= 8; ++pos)
@@ -66,7 +80,9 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
     }
     auto distance = [&](const ScheduleParams &p) {
         if (p.str() == def.str()) return -1;
-        const int ocStep = p.candidate == "channels_nwc" ? std::max(1, p.vector) : 1;  // nwc counts lanes
+        const ScheduleCandidate *c = findCandidate(p.candidate);
+        const bool lanes = p.candidate == "channels_nwc" || (c && c->packsWeights);
+        const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
                std::abs(p.ocBlock - def.ocBlock) / ocStep + (p.owTiles != def.owTiles ? kOtherTiles : 0);
     };

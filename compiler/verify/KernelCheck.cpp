@@ -1,6 +1,7 @@
 // KernelCheck: data fills, the reference and the error bounds every generated kernel is held to.
 #include "KernelCheck.h"
 
+#include "compiler/schedule/Candidates.h"
 #include "convgen/reference.h"
 
 #include <algorithm>
@@ -98,7 +99,9 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
 }
 
 int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p) {
-    return d.layout == CONVGEN_LAYOUT_NWC ? p.owBlock : p.vector * p.owBlock * p.owTiles;
+    if (d.layout == CONVGEN_LAYOUT_NWC) return p.owBlock;
+    const ScheduleCandidate *c = findCandidate(p.candidate);
+    return (c && c->packsWeights ? 1 : p.vector) * p.owBlock * p.owTiles;  // packsWeights: owBlock counts positions
 }
 
 std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile) {

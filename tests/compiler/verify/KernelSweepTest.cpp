@@ -97,6 +97,14 @@ struct Rng {
 };
 
 // A random valid problem. Channel counts straddle the register tiles (4 channels, 8/4 lanes).
+// channels_ncw's default parameters for d on v (its candidate need not be d's default).
+ScheduleParams channelsNcwParams(const convgen_conv1d_desc &d, const TargetVariant &v) {
+    for (const ScheduleCandidate &c : cpuCandidates())
+        if (c.name == "channels_ncw") return c.defaults(d, v);
+    ADD_FAILURE() << "no channels_ncw candidate";
+    return {};
+}
+
 convgen_conv1d_desc randomProblem(Rng &rng) {
     convgen_conv1d_desc d{};
     const int channels[] = {1, 2, 3, 4, 5, 7, 8, 9, 12, 16, 17, 24};
@@ -193,6 +201,20 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
         q.ocBlock = 4;  // 2 tasks per batch, the second with 2 of its 4 rows
         expectMatchesReference(w, "long_rows", v, &q);
     }
+    // channels_ncw (few random problems have out_channels a multiple of 16): x tails around the
+    // task's span (5 positions x 3 tiles), 3 channel blocks in 2 parts, 1 and 2 vectors per block,
+    // strided, dilated past the span (each tap's window stored), 16-bit, every variant.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 4; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.oc = 48, w.activation = CONVGEN_ACT_SILU;
+            if (variant == 1) w.sw = 2, w.padding_mode = CONVGEN_PAD_REFLECT;
+            if (variant == 2) w.dw = 20, w.pw_l = 40, w.pw_r = 0;
+            if (variant == 3) w.dtype = CONVGEN_BF16, w.bias = 0, w.pw_l = 4;
+            ScheduleParams q = channelsNcwParams(w, v);
+            q.owBlock = 5, q.owTiles = 3, q.ocBlock = variant % 2 ? v.vectorLanesF32 : 16;
+            expectMatchesReference(w, "channels", v, &q);
+        }
     d.layout = CONVGEN_LAYOUT_NWC;
     p = chooseSchedule(d, t, nullptr);
     p.ocBlock = 12;
@@ -209,10 +231,11 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_TRUE(why.empty());
     d.layout = CONVGEN_LAYOUT_NWC;
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "channels_nwc");
-    ASSERT_EQ(why.size(), 4u);
+    ASSERT_EQ(why.size(), 5u);
     EXPECT_EQ(why[0], "depthwise_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(why[1], "narrow_ncw: unimplemented: needs layout ncw");
-    EXPECT_EQ(why[3], "im2col_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(why[2], "channels_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(why[4], "im2col_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(cpuCandidates().back().name, "generic");
     std::string error;
     Conv1dFuncs f = defineConv1d(d, "x");
@@ -229,6 +252,33 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.ic = 5;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "dense_ncw");
-    ASSERT_EQ(why.size(), 2u);
+    ASSERT_EQ(why.size(), 3u);
     EXPECT_EQ(why[1], "narrow_ncw: unimplemented: more than 4 input channels per group");
+    EXPECT_EQ(why[2], "channels_ncw: not the default: 16 vector registers");
+    // channels_ncw is the default on 32 registers for strided layers with ic x kw >= 1024 only.
+    const TargetVariant wide = *variantNamed("x86-64-avx512");
+    d.ic = 512, d.oc = 512, d.kw = 3, d.sw = 2;
+    EXPECT_EQ(chooseSchedule(d, wide, nullptr).str(), "channels_ncw vec=16 ow_block=12 oc_block=32 parallel=1 ow_tiles=8");
+    EXPECT_EQ(chooseSchedule(d, *variantNamed("x86-64-avx2"), nullptr).candidate, "dense_ncw");
+    d.sw = 1;
+    why.clear();
+    EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
+    EXPECT_EQ(why.back(), "channels_ncw: not the default: stride 1");
+    d.sw = 2, d.ic = 128;
+    why.clear();
+    EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
+    EXPECT_EQ(why.back(), "channels_ncw: not the default: in_channels x kernel_size below 1024");
+    d.oc = 24;
+    why.clear();
+    chooseSchedule(d, wide, &why);
+    EXPECT_EQ(why.back(), "channels_ncw: unimplemented: needs out_channels a multiple of 16");
+    d.oc = 48;
+    ScheduleParams q = channelsNcwParams(d, wide);
+    q.ocBlock = 32;  // does not divide 48
+    Conv1dFuncs f48 = defineConv1d(d, "b", weightBlockFor(q));
+    EXPECT_FALSE(applySchedule(f48, q, &error));
+    EXPECT_EQ(error, "channels_ncw needs oc_block a multiple of vec and a divisor of out_channels: " + q.str());
+    q.ocBlock = 16;  // the Funcs were defined for blocks of 32
+    EXPECT_FALSE(applySchedule(f48, q, &error));
+    EXPECT_EQ(error, "the Funcs were defined with weight block 32, " + q.str() + " reads 16");
 }
