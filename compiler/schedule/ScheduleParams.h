@@ -11,6 +11,8 @@ namespace convgen {
 //                             owTiles = register tiles per parallel task along x (dense, im2col),
 //   narrow_ncw, depthwise_ncw ocBlock = output channels per tile (dense_ncw, im2col_ncw, narrow_ncw),
 //                             channel rows per parallel task (depthwise_ncw)
+//   channels_ncw              ocBlock = output channels per tile (vectorized, weights packed in
+//                             blocks of it), owBlock = positions per tile, owTiles = tiles per task
 //   channels_nwc              ocBlock = output channels per tile (vectorized), owBlock = positions
 //   cuda_dense                vector = threads along x, ocBlock = channels per thread (registers),
 //                             owBlock = threads along channels

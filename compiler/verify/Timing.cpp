@@ -46,7 +46,7 @@ double Rounds::speedup(size_t base, size_t other) const {
     return convgen::median(v);
 }
 
-Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double minTime, int minRounds) {
+Rounds interleavedSelfTimedRounds(const std::vector<std::function<double()>> &runs, double minTime, int minRounds) {
     for (const auto &r : runs) r();
     Rounds out;
     const size_t n = runs.size();
@@ -55,11 +55,17 @@ Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double 
         std::vector<double> t(n);
         for (size_t j = 0; j < n; ++j) {
             const size_t i = (round + j) % n;
-            t[i] = timed(runs[i]);
+            t[i] = runs[i]();
         }
         out.seconds.push_back(t);
     }
     return out;
+}
+
+Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double minTime, int minRounds) {
+    std::vector<std::function<double()>> timedRuns;
+    for (const auto &r : runs) timedRuns.push_back([&r] { return timed(r); });
+    return interleavedSelfTimedRounds(timedRuns, minTime, minRounds);
 }
 
 double medianRatio(const std::function<void()> &a, const std::function<void()> &b, double minTime, int minRounds) {

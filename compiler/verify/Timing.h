@@ -26,6 +26,9 @@ struct Rounds {
 // Times each of `runs` once per round, the order rotating by one each round (after a warm-up round),
 // until minTime seconds and at least minRounds rounds have passed.
 Rounds interleavedRounds(const std::vector<std::function<void()>> &runs, double minTime, int minRounds);
+// The same for runs that measure themselves and return their seconds (a call in another process,
+// timed there without the round trip).
+Rounds interleavedSelfTimedRounds(const std::vector<std::function<double()>> &runs, double minTime, int minRounds);
 
 // The median over rounds of b's time / a's time, the two timed back to back in each round (which
 // goes first alternates, after a warm-up of each) until minTime seconds and at least minRounds rounds

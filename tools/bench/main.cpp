@@ -2,6 +2,7 @@
 // layers, next to the machine's measured FMA peak and bandwidth. Never run by the tests.
 #include "Machine.h"
 #include "OneDnnPeer.h"
+#include "PythonPeer.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/jit/JitKernel.h"
 #include "compiler/schedule/Candidates.h"
@@ -16,6 +17,7 @@
 #include <llvm/Support/raw_ostream.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -43,8 +45,9 @@ const char *kHelp =
     "--db` takes for the thread count), oneDNN's convolution_forward on\n"
     "plain ncw and on its own layout (format any, reorders excluded), PyTorch's F.conv1d (Debian's\n"
     "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
-    "and checks every output against the naive reference before timing counts. convgen and oneDNN\n"
-    "are timed interleaved in rounds; the Python peers in their own process in the same run. Prints\n"
+    "and checks every output against the naive reference before timing counts. All are timed\n"
+    "interleaved in rounds, the order rotating (the Python peers called in their helper process and\n"
+    "timed there, around the call alone); each one's median counts. Prints\n"
     "GFLOP/s, % of peak, % of the bandwidth roofline and convgen / best peer, with the geometric\n"
     "mean; peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
     "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is against the FMA peak\n"
@@ -202,24 +205,16 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         os << llvm::json::Value(std::move(layerJson));
         std::ofstream(dir + "/layers.json") << os.str();
     }
-    std::map<std::string, llvm::json::Object> peerTimes;
+    // The Python peers: one helper process each, called once per round.
+    std::map<std::string, std::unique_ptr<PythonPeer>> pythonPeers;
     const std::pair<const char *, std::string> peers[] = {
         {"torch", CONVGEN_SYSTEM_PYTHON}, {"onnxruntime", CONVGEN_VENV_PYTHON}};
     for (const auto &[name, python] : peers) {
-        const std::string cmd = python + " " CONVGEN_PEERS_SCRIPT " " + name + " " + dir + " " + std::to_string(threads) +
-                                " 2>&1";
-        if (std::system(cmd.c_str()) != 0) std::printf("note: %s helper failed\n", name);
-        std::ifstream in(dir + "/" + name + ".json");
-        std::stringstream ss;
-        ss << in.rdbuf();
-        auto parsed = llvm::json::parse(ss.str());
-        if (parsed && parsed->getAsObject()) {
-            peerTimes[name] = *parsed->getAsObject();
-            if (auto e = peerTimes[name].getString("error")) std::printf("note: %s skipped: %s\n", name, e->str().c_str());
-        } else {
-            llvm::consumeError(parsed.takeError());
-            std::printf("note: %s skipped: no results\n", name);
-        }
+        std::string why;
+        if (auto peer = PythonPeer::start(python, CONVGEN_PEERS_SCRIPT, name, dir, threads, &why))
+            pythonPeers[name] = std::move(peer);
+        else
+            std::printf("note: %s skipped: %s\n", name, why.c_str());
     }
 
     std::printf("%-18s %8s %6s %6s %9s %9s %9s %9s %-14s %6s\n", "layer", "convgen", "%peak", "%roof", "dnnl-ncw",
@@ -270,28 +265,49 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         } else if (i == 0) {
             std::printf("note: %s\n", error.c_str());
         }
-        // Interleaved rounds: convgen, oneDNN ncw, oneDNN any (those that passed the check).
+        // The Python peers' outputs, checked like the others.
+        std::vector<std::pair<std::string, PythonPeer *>> pythonOk;
+        for (const auto &[name, peer] : pythonPeers) {
+            std::string why;
+            if (!peer->prepare(l.name, &why)) {
+                notes[name] = why;
+                continue;
+            }
+            std::vector<float> out = readFloats(dir + "/" + l.name + "." + name + ".out.f32");
+            if (out.size() == cc.want.size() && checkCase(l.desc, cc, replay(out)).pass)
+                pythonOk.push_back({name, peer.get()});
+            else
+                notes[name] = "wrong result";
+        }
+        // Interleaved rounds: convgen, oneDNN ncw, oneDNN any and the Python peers (those that passed
+        // the check), the Python peers timed in their process around the call alone. Each timed call
+        // follows an untimed one of the same implementation, so each finds its own data in cache
+        // (benchdnn's default) and not the last one's: with four implementations of 12 MB each
+        // rotating, every one ran 35-40 % slower on whisper_conv2 than with its data warm.
         double convgen = 0;
         if (ok.pass) {
-            std::vector<std::function<void()>> runs = {
-                [&] { kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
-            if (plainOk) runs.push_back([&] { dnnl->run(true); });
-            if (anyOk) runs.push_back([&] { dnnl->run(false); });
-            const Rounds t = interleavedRounds(runs, minTime * 3, 5);
+            auto timed = [](std::function<void()> run) {
+                return [run] {
+                    run();
+                    const auto t0 = std::chrono::steady_clock::now();
+                    run();
+                    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                };
+            };
+            std::vector<std::function<double()>> runs = {timed(
+                [&] { kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
+            std::vector<std::string> names = {"convgen"};
+            if (plainOk) runs.push_back(timed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
+            if (anyOk) runs.push_back(timed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
+            for (const auto &[name, peer] : pythonOk) runs.push_back([peer] { return peer->run(); }), names.push_back(name);
+            const Rounds t = interleavedSelfTimedRounds(runs, minTime * double(runs.size()), 5);
             convgen = flops / t.median(0) * 1e-9;
-            if (plainOk) gflops["oneDNN-ncw"] = flops / t.median(1) * 1e-9;
-            if (anyOk) gflops["oneDNN-any"] = flops / t.median(plainOk ? 2 : 1) * 1e-9;
-        }
-        for (const char *peer : {"torch", "onnxruntime"}) {
-            auto it = peerTimes.find(peer);
-            if (it == peerTimes.end()) continue;
-            auto ms = it->second.getNumber(l.name);
-            if (!ms) continue;
-            std::vector<float> out = readFloats(dir + "/" + l.name + "." + peer + ".out.f32");
-            if (out.size() == cc.want.size() && checkCase(l.desc, cc, replay(out)).pass)
-                gflops[peer] = flops / (*ms * 1e-3) * 1e-9;
-            else
-                notes[peer] = "wrong result";
+            for (size_t k = 1; k < names.size(); ++k) {
+                const bool gone = std::any_of(t.seconds.begin(), t.seconds.end(),
+                                              [k](const std::vector<double> &round) { return std::isnan(round[k]); });
+                if (gone) notes[names[k]] = "its helper exited";
+                else gflops[names[k]] = flops / t.median(k) * 1e-9;
+            }
         }
         std::string best = "-";
         double bestGflops = 0;
@@ -310,6 +326,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                     100 * convgen / c.peakGflops, 100 * convgen / roof, cell("oneDNN-ncw").c_str(),
                     cell("oneDNN-any").c_str(), cell("torch").c_str(), cell("onnxruntime").c_str(), best.c_str(), ratio,
                     ok.pass ? "" : ("  convgen WRONG: " + ok.failure).c_str());
+        for (const auto &[name, why] : notes) std::printf("    %s: %s\n", name.c_str(), why.substr(0, 200).c_str());
         std::fflush(stdout);
         llvm::json::Object row{{"name", l.name},
                                {"threads", threads},

@@ -57,3 +57,23 @@ TEST(Timing, InterleavedSpeedupOfTwoKnownDurations) {
     EXPECT_LT(r.speedup(0, 1), 2.9);
     EXPECT_GT(r.median(0), r.median(1));
 }
+
+TEST(Timing, SelfTimedRunsReportTheirOwnSeconds) {
+    // Runs that measure themselves (a peer in another process): their answers are the times, however
+    // long the call around them took, and the order rotates as for timed runs.
+    std::string order;
+    int calls = 0;
+    auto slowCaller = [&](char name, double seconds) {
+        return [&, name, seconds] {
+            order += name, ++calls;
+            std::this_thread::sleep_for(std::chrono::milliseconds(2));  // the round trip, not counted
+            return seconds;
+        };
+    };
+    const Rounds r = interleavedSelfTimedRounds({slowCaller('a', 0.004), slowCaller('b', 0.001)}, 0, 3);
+    EXPECT_EQ(order, "ab" "ab" "ba" "ab");
+    EXPECT_EQ(calls, 8);
+    EXPECT_EQ(r.median(0), 0.004);
+    EXPECT_EQ(r.median(1), 0.001);
+    EXPECT_EQ(r.speedup(0, 1), 4);
+}
