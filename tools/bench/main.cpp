@@ -18,6 +18,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -47,7 +48,9 @@ const char *kHelp =
     "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
     "and checks every output against the naive reference before timing counts. All are timed\n"
     "interleaved in rounds, the order rotating (the Python peers called in their helper process and\n"
-    "timed there, around the call alone); each one's median counts. Prints\n"
+    "timed there, around the call alone); each timed call follows an untimed one of the same\n"
+    "implementation, 100 ms after the previous implementation's (thread pools that spin after a\n"
+    "call go quiet); each one's median counts. Prints\n"
     "GFLOP/s, % of peak, % of the bandwidth roofline and convgen / best peer, with the geometric\n"
     "mean; peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
     "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is against the FMA peak\n"
@@ -66,6 +69,11 @@ const char *kHelp =
     "                  tuned_over_autoschedulers\n";
 
 using Layer = SuiteLayer;
+
+// The pause before each implementation's pair of calls in the main table (see runThreads), and the
+// fewest rounds it times.
+constexpr std::chrono::milliseconds kSettle{100};
+constexpr int kMinRounds = 7;
 
 // A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
 // result to the same bound as convgen's.
@@ -282,12 +290,17 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         // Interleaved rounds: convgen, oneDNN ncw, oneDNN any and the Python peers (those that passed
         // the check), the Python peers timed in their process around the call alone. Each timed call
         // follows an untimed one of the same implementation, so each finds its own data in cache
-        // (benchdnn's default) and not the last one's: with four implementations of 12 MB each
-        // rotating, every one ran 35-40 % slower on whisper_conv2 than with its data warm.
+        // (benchdnn's default), and each pair starts kSettle after the last one ended: the thread
+        // pools of oneDNN and PyTorch (OpenMP) and ONNX Runtime spin for a while after a call, and on
+        // 2 threads whatever ran next shared the cores with them (convgen 38 and 97 GFLOP/s on
+        // wav2vec2_fe0 and whisper_conv1, 94-128 and 239 alone; 72 and 157 after a 20 ms pause,
+        // 73 and 190-222 after 100 ms).
         double convgen = 0;
         if (ok.pass) {
-            auto timed = [](std::function<void()> run) {
-                return [run] {
+            auto settle = [] { std::this_thread::sleep_for(kSettle); };
+            auto timed = [settle](std::function<void()> run) {
+                return [run, settle] {
+                    settle();
                     run();
                     const auto t0 = std::chrono::steady_clock::now();
                     run();
@@ -299,8 +312,9 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
             std::vector<std::string> names = {"convgen"};
             if (plainOk) runs.push_back(timed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
             if (anyOk) runs.push_back(timed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
-            for (const auto &[name, peer] : pythonOk) runs.push_back([peer] { return peer->run(); }), names.push_back(name);
-            const Rounds t = interleavedSelfTimedRounds(runs, minTime * double(runs.size()), 5);
+            for (const auto &[name, peer] : pythonOk)
+                runs.push_back([peer, settle] { return settle(), peer->run(); }), names.push_back(name);
+            const Rounds t = interleavedSelfTimedRounds(runs, minTime * double(runs.size()), kMinRounds);
             convgen = flops / t.median(0) * 1e-9;
             for (size_t k = 1; k < names.size(); ++k) {
                 const bool gone = std::any_of(t.seconds.begin(), t.seconds.end(),
