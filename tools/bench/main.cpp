@@ -50,14 +50,15 @@ const char *kHelp =
     "interleaved in rounds, the order rotating (the Python peers called in their helper process and\n"
     "timed there, around the call alone); each timed call follows an untimed one of the same\n"
     "implementation, 100 ms after the previous implementation's (thread pools that spin after a\n"
-    "call go quiet); each one's median counts. Prints\n"
-    "GFLOP/s, % of peak, % of the bandwidth roofline and convgen / best peer, with the geometric\n"
-    "mean; peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
+    "call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of the bandwidth\n"
+    "roofline and convgen / best peer (ratio: of the medians; paired: the median of per-round\n"
+    "ratios, which load that comes and goes between rounds leaves alone), with geometric means;\n"
+    "peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
     "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is against the FMA peak\n"
     "of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
     "  --threads LIST  thread counts (default 1,2); each runs in its own process\n"
     "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
-    "                  best_peer_gflops, ratio, peak_pct, roofline_pct\n"
+    "                  best_peer_gflops, ratio, ratio_paired, peak_pct, roofline_pct\n"
     "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
     "  --layers LIST   only these layer names\n"
     "  --db FILE       convgen's kernels take their tuned schedules (per thread count), and a second\n"
@@ -225,10 +226,10 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
             std::printf("note: %s skipped: %s\n", name, why.c_str());
     }
 
-    std::printf("%-18s %8s %6s %6s %9s %9s %9s %9s %-14s %6s\n", "layer", "convgen", "%peak", "%roof", "dnnl-ncw",
-                "dnnl-any", "torch", "ort", "best peer", "ratio");
+    std::printf("%-18s %8s %6s %6s %9s %9s %9s %9s %-14s %6s %6s\n", "layer", "convgen", "%peak", "%roof", "dnnl-ncw",
+                "dnnl-any", "torch", "ort", "best peer", "ratio", "paired");
     llvm::json::Array rows;
-    std::vector<double> ratios;
+    std::vector<double> ratios, pairedRatios;
     std::unique_ptr<TuningDb> db;
     std::string scheduleTable;
     if (!dbPath.empty()) {
@@ -296,6 +297,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         // wav2vec2_fe0 and whisper_conv1, 94-128 and 239 alone; 72 and 157 after a 20 ms pause,
         // 73 and 190-222 after 100 ms).
         double convgen = 0;
+        std::map<std::string, double> paired;  // convgen / each peer, the median of per-round ratios
         if (ok.pass) {
             auto settle = [] { std::this_thread::sleep_for(kSettle); };
             auto timed = [settle](std::function<void()> run) {
@@ -320,7 +322,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                 const bool gone = std::any_of(t.seconds.begin(), t.seconds.end(),
                                               [k](const std::vector<double> &round) { return std::isnan(round[k]); });
                 if (gone) notes[names[k]] = "its helper exited";
-                else gflops[names[k]] = flops / t.median(k) * 1e-9;
+                else gflops[names[k]] = flops / t.median(k) * 1e-9, paired[names[k]] = t.speedup(k, 0);
             }
         }
         std::string best = "-";
@@ -331,14 +333,16 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         const double bw = bytes <= c.l3Bytes ? c.l3Gbps : c.dramGbps;
         const double roof = std::min(c.peakGflops, ai * bw);
         const double ratio = bestGflops > 0 && convgen > 0 ? convgen / bestGflops : 0;
-        if (ratio > 0) ratios.push_back(ratio);
+        const double ratioPaired = paired.count(best) ? paired[best] : 0;
+        if (ratio > 0) ratios.push_back(ratio), pairedRatios.push_back(ratioPaired);
         auto cell = [&](const char *k) {
             auto it = gflops.find(k);
             return it == gflops.end() ? std::string("-") : std::to_string(it->second).substr(0, 7);
         };
-        std::printf("%-18s %8.2f %5.0f%% %5.0f%% %9s %9s %9s %9s %-14s %6.2f%s\n", l.name.c_str(), convgen,
+        std::printf("%-18s %8.2f %5.0f%% %5.0f%% %9s %9s %9s %9s %-14s %6.2f %6.2f%s\n", l.name.c_str(), convgen,
                     100 * convgen / c.peakGflops, 100 * convgen / roof, cell("oneDNN-ncw").c_str(),
                     cell("oneDNN-any").c_str(), cell("torch").c_str(), cell("onnxruntime").c_str(), best.c_str(), ratio,
+                    ratioPaired,
                     ok.pass ? "" : ("  convgen WRONG: " + ok.failure).c_str());
         for (const auto &[name, why] : notes) std::printf("    %s: %s\n", name.c_str(), why.substr(0, 200).c_str());
         std::fflush(stdout);
@@ -348,6 +352,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                                {"best_peer", best},
                                {"best_peer_gflops", bestGflops},
                                {"ratio", ratio},
+                               {"ratio_paired", ratioPaired},
                                {"peak_pct", 100 * convgen / c.peakGflops},
                                {"roofline_pct", 100 * convgen / roof},
                                {"schedule", kernel->schedule().str()}};
@@ -355,12 +360,16 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, plan, *kernel, threads, minTime, flops, row);
         rows.push_back(std::move(row));
     }
-    double geo = 0;
-    for (double r : ratios) geo += std::log(r);
+    auto geomean = [](const std::vector<double> &v) {
+        double sum = 0;
+        for (double r : v) sum += std::log(r);
+        return std::exp(sum / double(v.size()));
+    };
+    auto atLeastOne = [](const std::vector<double> &v) { return long(std::count_if(v.begin(), v.end(), [](double r) { return r >= 1; })); };
     if (!ratios.empty())
-        std::printf("threads %d: geometric mean of convgen / best peer = %.2f over %zu layers; convgen at least as "
-                    "fast on %ld\n", threads, std::exp(geo / double(ratios.size())), ratios.size(),
-                    long(std::count_if(ratios.begin(), ratios.end(), [](double r) { return r >= 1; })));
+        std::printf("threads %d: geometric mean of convgen / best peer = %.2f over %zu layers (paired %.2f); convgen "
+                    "at least as fast on %ld (paired %ld)\n", threads, geomean(ratios), ratios.size(),
+                    geomean(pairedRatios), atLeastOne(ratios), atLeastOne(pairedRatios));
     if (db)
         std::printf("\nthreads %d, schedules (GFLOP/s, interleaved), database %s:\n%-18s %9s %9s %9s %9s %8s %8s  %s\n%s",
                     threads, dbPath.c_str(), "layer", "default", "tuned", "Adams2019", "Mullapudi", "tun/def",
