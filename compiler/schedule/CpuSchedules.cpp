@@ -134,14 +134,16 @@ struct TaskLoops {
     Var t{"t"}, oo{"oo"}, xoi{"xoi"}, xi{"xi"}, oi{"oi"};
 };
 
-TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlock, TailStrategy channelTail,
-                    bool tilesInsideBlocks) {
+TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlock, bool tilesInsideBlocks) {
     TaskLoops l;
     Var xo("xo"), part("part"), xoo("xoo");
     // The accumulator is always a full tile (registerTile): the last x tile computes past the end and
     // its stores are guarded. (No specialize() for short outputs: duplicated loop names made Halide's
     // symbol names, and so the bytes of a kernel, depend on what the process compiled before.)
-    f.dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf).split(f.o, l.oo, l.oi, ocBlock, channelTail);
+    // Channel blocks shift inwards: oc is fixed and >= the block (channels_ncw's blocks divide oc, so
+    // they never shift and each starts where a block of the packed weights does).
+    f.dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf)
+        .split(f.o, l.oo, l.oi, ocBlock, TailStrategy::ShiftInwards);
     // Each x tile's channel blocks are split into kDenseChannelParts parallel tasks, so a short row
     // (one x tile) still feeds every thread; each part stages its own input tile.
     const int blocks = int((f.desc.oc + ocBlock - 1) / ocBlock);
@@ -176,8 +178,7 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int sp
 void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     const int tile = p.vector * p.owBlock;
     const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
-    // Channel blocks shift inwards: oc is fixed and >= the block.
-    TaskLoops l = taskLoops(f, p, tile, ocBlock, TailStrategy::ShiftInwards, false);
+    TaskLoops l = taskLoops(f, p, tile, ocBlock, false);
     f.dst.vectorize(l.xi, p.vector).unroll(l.oi);
     stageInput(f, p, l.t, tile * p.owTiles, windows);
     registerTile(f, p, l.oo, ocBlock);
@@ -364,14 +365,11 @@ ScheduleParams channelsNcwDefaults(const convgen_conv1d_desc &d, const TargetVar
 }
 
 void channelsNcwApply(Conv1dFuncs &f, const ScheduleParams &p) {
-    // ocBlock divides oc (applySchedule): every block is whole and starts where a block of the
-    // packed weights does.
-    TaskLoops l = taskLoops(f, p, p.owBlock, p.ocBlock, TailStrategy::RoundUp, true);
+    TaskLoops l = taskLoops(f, p, p.owBlock, p.ocBlock, true);
     f.dst.vectorize(l.oi, p.vector).unroll(l.oi).unroll(l.xi);
     stageInput(f, p, l.t, p.owBlock * p.owTiles, false);
     const std::vector<Var> w = f.packedWeights.args();
     f.packedWeights.compute_root().vectorize(w[0], p.vector).parallel(w[3]);
-    f.weights.compute_inline();
     f.acc.compute_at(f.dst, l.xoi).bound_extent(f.x, p.owBlock).bound_extent(f.o, p.ocBlock);
     f.acc.reorder_storage(f.o, f.x, f.n).reorder(f.o, f.x, f.n);
     f.acc.store_in(MemoryType::Register).vectorize(f.o, p.vector).unroll(f.o).unroll(f.x);

@@ -12,13 +12,13 @@ using Clock = std::chrono::steady_clock;
 
 double since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
 
+}  // namespace
+
 double timed(const std::function<void()> &run) {
     const auto t0 = Clock::now();
     run();
     return since(t0);
 }
-
-}  // namespace
 
 double median(std::vector<double> v) {
     std::sort(v.begin(), v.end());

@@ -6,6 +6,9 @@
 
 namespace convgen {
 
+// Seconds of one call of run (steady clock).
+double timed(const std::function<void()> &run);
+
 // The median of v (the upper one of the middle two for an even count); 0 for none.
 double median(std::vector<double> v);
 

@@ -300,20 +300,14 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         std::map<std::string, double> paired;  // convgen / each peer, the median of per-round ratios
         if (ok.pass) {
             auto settle = [] { std::this_thread::sleep_for(kSettle); };
-            auto timed = [settle](std::function<void()> run) {
-                return [run, settle] {
-                    settle();
-                    run();
-                    const auto t0 = std::chrono::steady_clock::now();
-                    run();
-                    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-                };
+            auto warmThenTimed = [settle](std::function<void()> run) {
+                return [run, settle] { return settle(), run(), timed(run); };
             };
-            std::vector<std::function<double()>> runs = {timed(
+            std::vector<std::function<double()>> runs = {warmThenTimed(
                 [&] { kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
             std::vector<std::string> names = {"convgen"};
-            if (plainOk) runs.push_back(timed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
-            if (anyOk) runs.push_back(timed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
+            if (plainOk) runs.push_back(warmThenTimed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
+            if (anyOk) runs.push_back(warmThenTimed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
             for (const auto &[name, peer] : pythonOk)
                 runs.push_back([peer, settle] { return settle(), peer->run(); }), names.push_back(name);
             const Rounds t = interleavedSelfTimedRounds(runs, minTime * double(runs.size()), kMinRounds);

@@ -24,6 +24,7 @@ def load_framework(framework, threads):
         import torch
         torch.set_num_threads(threads)
         return torch.__version__
+    import onnx  # noqa: F401 (builds the model; missing, the framework is reported once, here)
     import onnxruntime
     return onnxruntime.__version__
 
