@@ -74,7 +74,10 @@ constexpr int kNarrowMaxInputs = 4;
 // hifigan 0.95, wavenet 0.81 (1 thread). Other tiles (12 x 32 with 2 or 16 tiles per task, 6 x 64,
 // 24 x 16) were level or slower on all of them. It is the default where those wins were measured:
 // 32 registers, stride > 1, ic x kw >= 1024 (on 16 registers, AVX2, 6 x 16 ran whisper_conv2 at
-// 1.43x dense_ncw but wav2vec2_fe1 at 0.87x: the tuner's choice there).
+// 1.43x dense_ncw but wav2vec2_fe1 at 0.87x: the tuner's choice there), after im2col_ncw, which
+// later measured 1.07-1.16x it on both (so it keeps the layers with taps past 2 strides or
+// dilated: 512->512 K=7 s2, K=3 s2 d2, 256->256 K=5 s2 measured level with im2col_ncw and
+// 1.01-1.10x dense_ncw, 1 thread).
 constexpr int kChannelsNcwVectors = 2;
 constexpr int kManyChannelsNcwPositions = 12;
 constexpr int kChannelsNcwPositions = 6;
@@ -187,12 +190,27 @@ void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, false); }
 
 // ---- im2col_ncw: dense_ncw reading every tap's window from an aligned copy --------------------
-// Never the default: a tuning choice. Each tap's loads are aligned and, when strided, contiguous
-// (no stride phases), but the copy is kw times the span's. At dense_ncw's default tile (1 thread,
-// AVX-512): downsample_s2 (128->256, K=3, stride 2) 97 -> 106-108 GFLOP/s (Adams2019 103-106), but
-// whisper_conv1 (stride 1) 126 -> 89, ecg_resnet 116 -> 67, whisper_conv2 86 -> 74. With tuned
-// tiles, in the suite benchmark, tuned / default: downsample_s2 1.20 and 1.23 (1 and 2 threads),
-// whisper_conv2 1.32 and 1.22, wav2vec2_fe1 1.26 (2 threads).
+// Each tap's loads are aligned and, when strided, contiguous (no stride phases), but the copy is kw
+// times the span's where the stride phases copy it about once. The default for strided, undilated
+// layers whose taps reach at most kIm2colMaxTapsPerStride strides. Paired against dense_ncw (and
+// channels_ncw where that was the default), this Xeon, at dense_ncw's default tile:
+// - AVX-512, 1 | 2 threads: downsample_s2 (128->256, K=3, stride 2) 1.16 | 1.13, whisper_conv2
+//   (512, K=3, s2) 1.07-1.10 | 1.08 and wav2vec2_fe1 1.16 | 1.14 over channels_ncw (1.12-1.19 over
+//   dense_ncw); 64->128 K=3 s2 1.33 | 1.02, 256->256 K=3 s2 1.12 | 1.21, 64->128 K=8 s4 1.14 |
+//   1.12, 32->64 K=3 s2 1.00 | 0.96, K=s (3 and 4) 1.00. Past 2 strides it lost: K=5 s2 0.99 |
+//   1.10, K=7 s2 0.95, K=16 s2 0.90, K=32 s4 0.87; dilated (K=3 s2 d2) 1.09 at 1 thread.
+// - AVX2, 1 thread: K=3 s2 layers 1.54-1.76 (downsample_s2 28 -> 46 GFLOP/s, whisper_conv2 38 ->
+//   67), wav2vec2_fe1 1.21; K=5 s2 1.07, K=8 s4 1.04, K=7 s2 1.36, K=16 s2 0.97; dilated 0.91.
+// At stride 1 it loses (whisper_conv1 126 -> 89, ecg_resnet 116 -> 67 GFLOP/s, AVX-512).
+constexpr int kIm2colMaxTapsPerStride = 2;
+
+std::string im2colNotDefault(const convgen_conv1d_desc &d, const TargetVariant &) {
+    if (d.sw == 1) return "not the default: stride 1";
+    if (d.dw != 1) return "not the default: dilated";
+    if (d.kw > kIm2colMaxTapsPerStride * d.sw)
+        return "not the default: kernel_size above " + std::to_string(kIm2colMaxTapsPerStride) + " x stride";
+    return "";
+}
 
 ScheduleParams im2colDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
     ScheduleParams p = denseDefaults(d, t);
@@ -404,9 +422,9 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
+        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault},
         {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault},
         {"dense_ncw", denseRefuses, denseDefaults, denseApply, true},
-        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},
     };

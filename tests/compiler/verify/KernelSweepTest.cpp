@@ -234,8 +234,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     ASSERT_EQ(why.size(), 5u);
     EXPECT_EQ(why[0], "depthwise_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(why[1], "narrow_ncw: unimplemented: needs layout ncw");
-    EXPECT_EQ(why[2], "channels_ncw: unimplemented: needs layout ncw");
-    EXPECT_EQ(why[4], "im2col_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(why[2], "im2col_ncw: unimplemented: needs layout ncw");
+    EXPECT_EQ(why[3], "channels_ncw: unimplemented: needs layout ncw");
     EXPECT_EQ(cpuCandidates().back().name, "generic");
     std::string error;
     Conv1dFuncs f = defineConv1d(d, "x");
@@ -252,19 +252,34 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.ic = 5;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "dense_ncw");
-    ASSERT_EQ(why.size(), 3u);
+    ASSERT_EQ(why.size(), 4u);
     EXPECT_EQ(why[1], "narrow_ncw: unimplemented: more than 4 input channels per group");
-    EXPECT_EQ(why[2], "channels_ncw: not the default: 16 vector registers");
-    // channels_ncw is the default on 32 registers for strided layers with ic x kw >= 1024 only.
+    EXPECT_EQ(why[2], "im2col_ncw: not the default: stride 1");
+    EXPECT_EQ(why[3], "channels_ncw: not the default: 16 vector registers");
+    // im2col_ncw is the default for strided, undilated layers whose taps reach at most 2 strides,
+    // on every target; dense_ncw's tile.
     const TargetVariant wide = *variantNamed("x86-64-avx512");
     d.ic = 512, d.oc = 512, d.kw = 3, d.sw = 2;
-    EXPECT_EQ(chooseSchedule(d, wide, nullptr).str(), "channels_ncw vec=16 ow_block=12 oc_block=32 parallel=1 ow_tiles=8");
+    EXPECT_EQ(chooseSchedule(d, wide, nullptr).str(), "im2col_ncw vec=16 ow_block=4 oc_block=4 parallel=1");
+    EXPECT_EQ(chooseSchedule(d, *variantNamed("x86-64-avx2"), nullptr).str(), "im2col_ncw vec=8 ow_block=3 oc_block=4 parallel=1");
+    d.kw = 8, d.sw = 4;
+    EXPECT_EQ(chooseSchedule(d, t, nullptr).candidate, "im2col_ncw");
+    // Past that, channels_ncw is the default on 32 registers for strided layers with ic x kw >= 1024
+    // only, else dense_ncw.
+    d.kw = 7, d.sw = 2;
+    why.clear();
+    EXPECT_EQ(chooseSchedule(d, wide, &why).str(), "channels_ncw vec=16 ow_block=12 oc_block=32 parallel=1 ow_tiles=8");
+    EXPECT_EQ(why.back(), "im2col_ncw: not the default: kernel_size above 2 x stride");
     EXPECT_EQ(chooseSchedule(d, *variantNamed("x86-64-avx2"), nullptr).candidate, "dense_ncw");
-    d.sw = 1;
+    d.kw = 3, d.dw = 2;
+    why.clear();
+    EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "channels_ncw");
+    EXPECT_EQ(why.back(), "im2col_ncw: not the default: dilated");
+    d.dw = 1, d.sw = 1;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
     EXPECT_EQ(why.back(), "channels_ncw: not the default: stride 1");
-    d.sw = 2, d.ic = 128;
+    d.sw = 2, d.kw = 5, d.ic = 128;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
     EXPECT_EQ(why.back(), "channels_ncw: not the default: in_channels x kernel_size below 1024");
