@@ -41,14 +41,16 @@ constexpr int kDenseTilesMaxReach = 64;
 // threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
 // 155-240 with 1 part, 171-273 and 179-202 with 2 (noise; no loss seen).
 constexpr int kDenseChannelParts = 2;
-// Depthwise rows: 16 vectors per tile where the taps still unroll (kDepthwiseUnrolledFmas) and 32
-// registers hold the accumulators (AVX-512, arm64), else 8. Paired timings
-// against 4 vectors, this Xeon, AVX-512: conformer_dw (K=31; 8 vectors) 4-10 % faster at 1 and 2
-// threads; mamba_causal_dw (K=4) 6-25 % and convtasnet_dw (K=3) 7-9 % faster with 16 vectors (8
-// vectors: 3-12 % and 0 %); 12 or 16 vectors on K=31 (taps not unrolled) 4-23 % slower. AVX2, 1
-// thread: 8 vectors 8-9 % faster on all three.
+// Depthwise rows: one vector per tile for kernels up to kDepthwiseShortKernel taps, else 8. These
+// layers are memory-bound and one vector measured fastest, paired against the 16-vector tile that
+// was the default (this Xeon, AVX-512, 1 | 2 threads): mamba_causal_dw (K=4) 1.10 | 1.12-1.14,
+// convtasnet_dw (K=3, dilation 128) 1.14 | 1.17, 512 channels K=7 1.13 | 1.13, K=9 1.10 | 1.10,
+// K=15 1.05 | 1.05, K=5 stride 2 1.15 | 1.13; 2 vectors 0.77-1.02. AVX2 (against 8 vectors),
+// 1 thread: mamba 1.27, convtasnet 1.37, K=15 1.01. With K=31 (conformer_dw) one vector lost:
+// 0.75 | 0.80 (AVX-512), 0.63 (AVX2); 8 vectors there were 4-10 % faster than 4 at 1 and 2
+// threads, and 12 or 16 (taps not unrolled) 4-23 % slower.
+constexpr int kDepthwiseShortKernel = 16;
 constexpr int kDepthwiseOwVectors = 8;
-constexpr int kDepthwiseShortOwVectors = 16;
 // Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
@@ -270,8 +272,7 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
     ScheduleParams p;
     p.candidate = "depthwise_ncw";
     p.vector = t.vectorLanesF32;
-    const bool wide = t.vectorRegisters >= kManyRegisters && d.kw * kDepthwiseShortOwVectors <= kDepthwiseUnrolledFmas;
-    p.owBlock = wide ? kDepthwiseShortOwVectors : kDepthwiseOwVectors;
+    p.owBlock = d.kw <= kDepthwiseShortKernel ? 1 : kDepthwiseOwVectors;
     p.ocBlock = kDepthwiseRowsPerTask;
     return p;
 }

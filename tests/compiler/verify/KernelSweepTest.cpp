@@ -198,8 +198,13 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
         w.ic = w.oc = w.g = 6, w.kw = 5, w.pw_l = w.pw_r = 2, w.mb = 2, w.iw = 20000;
         ScheduleParams q = chooseSchedule(w, v, nullptr);
         ASSERT_EQ(q.candidate, "depthwise_ncw");
+        EXPECT_EQ(q.owBlock, 1);  // one vector per tile up to 16 taps
         q.ocBlock = 4;  // 2 tasks per batch, the second with 2 of its 4 rows
         expectMatchesReference(w, "long_rows", v, &q);
+        q.owBlock = 3;  // several vectors per tile, with an x tail
+        expectMatchesReference(w, "long_rows_3", v, &q);
+        w.kw = 17, w.pw_l = w.pw_r = 8;
+        EXPECT_EQ(chooseSchedule(w, v, nullptr).owBlock, 8);
     }
     // channels_ncw (few random problems have out_channels a multiple of 16): x tails around the
     // task's span (5 positions x 3 tiles), 3 channel blocks in 2 parts, 1 and 2 vectors per block,
