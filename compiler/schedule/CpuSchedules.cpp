@@ -200,9 +200,10 @@ void denseApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, fals
 //   (512, K=3, s2) 1.07-1.10 | 1.08 and wav2vec2_fe1 1.16 | 1.14 over channels_ncw (1.12-1.19 over
 //   dense_ncw); 64->128 K=3 s2 1.33 | 1.02, 256->256 K=3 s2 1.12 | 1.21, 64->128 K=8 s4 1.14 |
 //   1.12, 32->64 K=3 s2 1.00 | 0.96, K=s (3 and 4) 1.00. Past 2 strides it lost: K=5 s2 0.99 |
-//   1.10, K=7 s2 0.95, K=16 s2 0.90, K=32 s4 0.87; dilated (K=3 s2 d2) 1.09 at 1 thread.
+//   1.10, K=7 s2 0.95, K=16 s2 0.90, K=32 s4 0.87. Dilated (K=3 s2 d2): 1.09 at 1 thread.
 // - AVX2, 1 thread: K=3 s2 layers 1.54-1.76 (downsample_s2 28 -> 46 GFLOP/s, whisper_conv2 38 ->
-//   67), wav2vec2_fe1 1.21; K=5 s2 1.07, K=8 s4 1.04, K=7 s2 1.36, K=16 s2 0.97; dilated 0.91.
+//   67), wav2vec2_fe1 1.21; K=5 s2 1.07, K=8 s4 1.04, K=7 s2 1.36, K=16 s2 0.97; dilated 0.91
+//   (so dilated layers are not its default anywhere).
 // At stride 1 it loses (whisper_conv1 126 -> 89, ecg_resnet 116 -> 67 GFLOP/s, AVX-512).
 constexpr int kIm2colMaxTapsPerStride = 2;
 
