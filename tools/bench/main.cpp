@@ -75,6 +75,11 @@ using Layer = SuiteLayer;
 // fewest rounds it times.
 constexpr std::chrono::milliseconds kSettle{100};
 constexpr int kMinRounds = 7;
+// After the pause, untimed calls for at least this long before the timed one (peers.py does the
+// same). One untimed call was too little for memory-bound layers: after the pause, 1 thread,
+// mamba_causal_dw and convtasnet_dw measured 10-11 and 8-9 GFLOP/s, and 23-24 and 15-16 in a loop
+// of calls without pauses (a plain scale-copy of the same 25 MB: 26.5 GB/s).
+constexpr double kWarmSeconds = 0.02;
 
 // A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
 // result to the same bound as convgen's.
@@ -290,8 +295,8 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         }
         // Interleaved rounds: convgen, oneDNN ncw, oneDNN any and the Python peers (those that passed
         // the check), the Python peers timed in their process around the call alone. Each timed call
-        // follows an untimed one of the same implementation, so each finds its own data in cache
-        // (benchdnn's default), and each pair starts kSettle after the last one ended: the thread
+        // follows kWarmSeconds of untimed ones of the same implementation, so each finds its own data
+        // in cache (benchdnn's default), and each such turn starts kSettle after the last one ended: the thread
         // pools of oneDNN and PyTorch (OpenMP) and ONNX Runtime spin for a while after a call, and on
         // 2 threads whatever ran next shared the cores with them (convgen 38 and 97 GFLOP/s on
         // wav2vec2_fe0 and whisper_conv1, 94-128 and 239 alone; 72 and 157 after a 20 ms pause,
@@ -301,7 +306,11 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         if (ok.pass) {
             auto settle = [] { std::this_thread::sleep_for(kSettle); };
             auto warmThenTimed = [settle](std::function<void()> run) {
-                return [run, settle] { return settle(), run(), timed(run); };
+                return [run, settle] {
+                    settle();
+                    for (double warm = 0; warm < kWarmSeconds;) warm += timed(run);
+                    return timed(run);
+                };
             };
             std::vector<std::function<double()>> runs = {warmThenTimed(
                 [&] { kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
