@@ -11,7 +11,9 @@ struct Ceilings {
     double l3Bytes = 0;       // the last-level cache size the OS reports
 };
 
-// Measures with `threads` threads (median of several runs each); the AVX-512 peak only when `avx512`.
+// Measures with `threads` threads (the best of several runs each, as STREAM reports: load from
+// other processes only lowers a rate; the median once put a 2-thread peak at 164 GFLOP/s, half the
+// machine's, and layers at 149 % of it); the AVX-512 peak only when `avx512`.
 Ceilings measureCeilings(int threads, bool avx512);
 
 }  // namespace convgen::bench
