@@ -1,12 +1,15 @@
 // Machine ceilings for the benchmark: measured f32 FMA peak and triad bandwidth.
 #pragma once
 
+#include <cstddef>
+
 namespace convgen::bench {
 
 struct Ceilings {
     double peakGflops = 0;    // f32 FMA, all threads, with the widest vectors measured (AVX-512 or AVX2)
     double peakAvx2Gflops = 0;  // f32 FMA with AVX2 vectors
-    double l3Gbps = 0;        // triad over an L3-sized working set (3 arrays, 4 MiB in all)
+    double l3Gbps = 0;        // triad over an L3-sized working set (3 arrays, l3TriadBytes in all)
+    size_t l3TriadBytes = 0;  // 4 x the threads' L2 caches, 4 MiB to half the L3
     double dramGbps = 0;      // triad over 384 MiB
     double l3Bytes = 0;       // the last-level cache size the OS reports
 };

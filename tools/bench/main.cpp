@@ -194,9 +194,9 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
     }
     const TargetVariant variant = *chosen;
     const Ceilings c = measureCeilings(threads, convgen_cpu_has_avx512() && variant.name == "x86-64-avx512");
-    std::printf("threads %d: convgen variant %s; f32 FMA peak %.1f GFLOP/s (AVX2 %.1f), triad %.1f GB/s (L3-sized), "
-                "%.1f GB/s (DRAM-sized), L3 %.0f MiB\n", threads, variant.name.c_str(), c.peakGflops,
-                c.peakAvx2Gflops, c.l3Gbps, c.dramGbps, c.l3Bytes / 1048576);
+    std::printf("threads %d: convgen variant %s; f32 FMA peak %.1f GFLOP/s (AVX2 %.1f), triad %.1f GB/s (L3-sized, "
+                "%.0f MiB), %.1f GB/s (DRAM-sized), L3 %.0f MiB\n", threads, variant.name.c_str(), c.peakGflops,
+                c.peakAvx2Gflops, c.l3Gbps, double(c.l3TriadBytes) / 1048576, c.dramGbps, c.l3Bytes / 1048576);
 
     // Inputs and references first; the Python peers then run over all layers in one process each.
     char dirModel[] = "/tmp/convgen_bench_XXXXXX";
