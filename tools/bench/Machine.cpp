@@ -1,8 +1,6 @@
 // Machine: AVX2 and AVX-512 FMA loops with independent accumulators, and the STREAM triad, per thread count.
 #include "Machine.h"
 
-#include "compiler/verify/Timing.h"
-
 #include <immintrin.h>
 #include <unistd.h>
 

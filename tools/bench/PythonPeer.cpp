@@ -67,8 +67,8 @@ bool PythonPeer::prepare(const std::string &layer, std::string *why) {
     return false;
 }
 
-double PythonPeer::run() {
-    const std::string answer = ask("run");
+double PythonPeer::run(double warmSeconds) {
+    const std::string answer = ask("run " + std::to_string(warmSeconds));
     char *end = nullptr;
     const double seconds = std::strtod(answer.c_str(), &end);
     return answer.empty() || *end != '\0' ? NAN : seconds;

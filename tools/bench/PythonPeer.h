@@ -22,9 +22,9 @@ public:
     // Builds the call of `layer` (named in dir/layers.json), runs it once and writes its output to
     // dir/<layer>.<framework>.out.f32; false and *why when the framework refuses it.
     bool prepare(const std::string &layer, std::string *why);
-    // Two calls of the prepared layer: the seconds the helper measured around the second (not the
-    // pipe's round trip; the first warms the caches); NaN when the helper is gone.
-    double run();
+    // Untimed calls of the prepared layer for warmSeconds (they warm the caches), then one timed: the
+    // seconds the helper measured around it (not the pipe's round trip); NaN when the helper is gone.
+    double run(double warmSeconds);
 
 private:
     PythonPeer() = default;

@@ -50,8 +50,8 @@ const char *kHelp =
     "interleaved in rounds, the order rotating (the Python peers called in their helper process and\n"
     "timed there, around the call alone); each timed call follows 20 ms of untimed ones of the\n"
     "same implementation, which start 100 ms after the previous implementation's (thread pools\n"
-    "that spin after a call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of the bandwidth\n"
-    "roofline and convgen / best peer (ratio: of the medians; paired: the median of per-round\n"
+    "that spin after a call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of\n"
+    "the bandwidth roofline and convgen / best peer (ratio: of the medians; paired: the median of per-round\n"
     "ratios, which load that comes and goes between rounds leaves alone), with geometric means;\n"
     "peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
     "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is against the FMA peak\n"
@@ -75,8 +75,7 @@ using Layer = SuiteLayer;
 // fewest rounds it times.
 constexpr std::chrono::milliseconds kSettle{100};
 constexpr int kMinRounds = 7;
-// After the pause, untimed calls for at least this long before the timed one (peers.py does the
-// same). One untimed call was too little for memory-bound layers: after the pause, 1 thread,
+// After the pause, untimed calls for at least this long before the timed one (peers.py's too). One untimed call was too little for memory-bound layers: after the pause, 1 thread,
 // mamba_causal_dw and convtasnet_dw measured 10-11 and 8-9 GFLOP/s, and 23-24 and 15-16 in a loop
 // of calls without pauses (a plain scale-copy of the same 25 MB: 26.5 GB/s).
 constexpr double kWarmSeconds = 0.02;
@@ -295,12 +294,12 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         }
         // Interleaved rounds: convgen, oneDNN ncw, oneDNN any and the Python peers (those that passed
         // the check), the Python peers timed in their process around the call alone. Each timed call
-        // follows kWarmSeconds of untimed ones of the same implementation, so each finds its own data
-        // in cache (benchdnn's default), and each such turn starts kSettle after the last one ended: the thread
-        // pools of oneDNN and PyTorch (OpenMP) and ONNX Runtime spin for a while after a call, and on
-        // 2 threads whatever ran next shared the cores with them (convgen 38 and 97 GFLOP/s on
-        // wav2vec2_fe0 and whisper_conv1, 94-128 and 239 alone; 72 and 157 after a 20 ms pause,
-        // 73 and 190-222 after 100 ms).
+        // follows kWarmSeconds of untimed ones of the same implementation, so each finds its own
+        // data in cache (benchdnn's default), and each such turn starts kSettle after the last one
+        // ended: the thread pools of oneDNN and PyTorch (OpenMP) and ONNX Runtime spin for a while
+        // after a call, and on 2 threads whatever ran next shared the cores with them (convgen 38 and
+        // 97 GFLOP/s on wav2vec2_fe0 and whisper_conv1, 94-128 and 239 alone; 72 and 157 after a
+        // 20 ms pause, 73 and 190-222 after 100 ms).
         double convgen = 0;
         std::map<std::string, double> paired;  // convgen / each peer, the median of per-round ratios
         if (ok.pass) {
@@ -318,7 +317,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
             if (plainOk) runs.push_back(warmThenTimed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
             if (anyOk) runs.push_back(warmThenTimed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
             for (const auto &[name, peer] : pythonOk)
-                runs.push_back([peer, settle] { return settle(), peer->run(); }), names.push_back(name);
+                runs.push_back([peer, settle] { return settle(), peer->run(kWarmSeconds); }), names.push_back(name);
             const Rounds t = interleavedSelfTimedRounds(runs, minTime * double(runs.size()), kMinRounds);
             convgen = flops / t.median(0) * 1e-9;
             for (size_t k = 1; k < names.size(); ++k) {

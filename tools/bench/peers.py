@@ -9,7 +9,7 @@ answered with one line on stdout:
   (at start)    "version V", or "error WHY" when the framework is not installed (then it exits)
   prepare NAME  builds the layer's call, runs it once (warm-up) and writes its output to
                 DIR/NAME.<framework>.out.f32: "ready", or "error WHY"
-  run           calls of the prepared layer: untimed ones for at least 20 ms (they warm the
+  run S         calls of the prepared layer: untimed ones for at least S seconds (they warm the
                 caches with this layer's data), then one timed: its seconds (perf_counter around
                 the call)
   quit          exits
@@ -18,8 +18,6 @@ import json
 import os
 import sys
 import time
-
-WARM_SECONDS = 0.02  # untimed calls before each timed one (as convgen-bench's kWarmSeconds)
 
 
 def load_framework(framework, threads):
@@ -83,7 +81,7 @@ def main():
         if not words or words[0] == "quit":
             return
         if words[0] == "run":
-            warm_until = time.perf_counter() + WARM_SECONDS
+            warm_until = time.perf_counter() + float(words[1])
             while time.perf_counter() < warm_until:
                 call()
             t0 = time.perf_counter()
