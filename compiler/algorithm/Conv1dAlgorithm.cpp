@@ -57,10 +57,12 @@ Type halideType(convgen_dtype t) {
     }
 }
 
-Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, int weightBlock) {
+Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options) {
     Conv1dFuncs f;
     f.desc = d;
-    f.weightBlock = std::max(1, weightBlock);
+    f.options = options;
+    const int weightBlock = std::max(1, options.weightBlock);
+    f.options.weightBlock = weightBlock;
     const Type t = halideType(d.dtype);
     const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
     const int lenDim = nwc ? 1 : 0, chDim = nwc ? 0 : 1;
@@ -93,6 +95,15 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     f.weights(k, i, o) = toF32(d.dtype, f.wei(k, i, o));
 
     f.r = RDom(0, icg, 0, int(d.kw), name + "_r");
+    if (options.tapTile > 0 && d.padding_mode == CONVGEN_PAD_ZEROS) {
+        // The tile's first and last outputs read input positions first and first + (tile - 1) * sw at
+        // tap r.y: outside [0, iw) for every output of the tile, the tap adds zeros. Halide trims the
+        // tap loop to the taps left (the condition is the same for every lane of a tile's vectors).
+        const int tile = options.tapTile;
+        Expr first = (x / tile) * tile * int(d.sw) + f.r.y * int(d.dw) - int(d.pw_l);
+        f.r.where(first < f.iw);
+        f.r.where(first + (tile - 1) * int(d.sw) >= 0);
+    }
     Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
     f.acc = Func(name + "_acc");
     f.acc(x, o, n) = d.bias ? toF32(d.dtype, f.bia(o)) : 0.0f;

@@ -9,6 +9,16 @@
 
 namespace convgen {
 
+// What a schedule asks of the algorithm beyond the spec; neither changes the result.
+struct AlgorithmOptions {
+    // Output channels per block of packedWeights (1: not packed).
+    int weightBlock = 1;
+    // Output positions per accumulator tile (tiles start at multiples of it) whose kernel taps are
+    // skipped where every position of the tile reads zero padding (0: every tap is computed).
+    int tapTile = 0;
+    bool operator==(const AlgorithmOptions &o) const { return weightBlock == o.weightBlock && tapTile == o.tapTile; }
+};
+
 struct Conv1dFuncs {
     convgen_conv1d_desc desc{};
     Halide::ImageParam src, wei, bia;  // bia is defined only when desc.bias
@@ -27,7 +37,7 @@ struct Conv1dFuncs {
                                          // acc reads when defined with a weight block (else undefined)
     Halide::Func acc;                    // acc(x, o, n): bias, then += over r
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)
-    int weightBlock = 1;                 // output channels per block of packedWeights (1: not packed)
+    AlgorithmOptions options;            // what the schedule asked for
     Halide::Expr iw, ow;                 // run-time input and output lengths
 
     // How many consecutive staged positions (dimension 0) `outputs` consecutive outputs read. A
@@ -43,11 +53,11 @@ struct Conv1dFuncs {
 };
 
 // Builds the Funcs for a spec: PyTorch nn.Conv1d, padding modes computed in the kernel, f32
-// accumulation, bias and activation fused. Buffer shapes are constrained to the spec. With a
-// weightBlock above 1, acc reads the weights through packedWeights, a copy in blocks of that many
-// output channels (for schedules that load the weights of consecutive output channels as vectors);
-// the result is the same.
-Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, int weightBlock = 1);
+// accumulation, bias and activation fused. Buffer shapes are constrained to the spec. With a weight
+// block above 1, acc reads the weights through packedWeights, a copy in blocks of that many output
+// channels (for schedules that load the weights of consecutive output channels as vectors). With a
+// tap tile and zero padding, acc's reduction skips the taps where a whole tile reads padding.
+Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options = {});
 
 // The Halide element type of a dtype.
 Halide::Type halideType(convgen_dtype t);

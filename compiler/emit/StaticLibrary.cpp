@@ -28,7 +28,7 @@ std::string scratch(const std::string &dir, const std::string &file) {
 
 Halide::Module compileVariant(const KernelPlan &k, const VariantPlan &v, const std::string &fnName,
                               const Halide::Target &target) {
-    Conv1dFuncs f = defineConv1d(k.spec.desc, k.spec.name, weightBlockFor(v.schedule));
+    Conv1dFuncs f = defineConv1d(k.spec.desc, k.spec.name, algorithmOptionsFor(v.schedule));
     std::string error;
     if (!applySchedule(f, v.schedule, &error)) throw std::runtime_error(k.spec.name + ": " + error);
     return f.pipeline().compile_to_module(f.arguments(), fnName, target);

@@ -119,7 +119,7 @@ std::unique_ptr<JitKernel> JitKernel::compile(
     State &s = *k->state_;
     installHalideDiagnostics();
     try {
-        s.funcs = defineConv1d(desc, name, weightBlockFor(params));
+        s.funcs = defineConv1d(desc, name, algorithmOptionsFor(params));
         s.params = params;
         Halide::Pipeline p = s.funcs.pipeline();
         std::string why;

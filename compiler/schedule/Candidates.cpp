@@ -25,9 +25,13 @@ const ScheduleCandidate *findCandidate(const std::string &name) {
     return nullptr;
 }
 
-int weightBlockFor(const ScheduleParams &p) {
+AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p) {
+    AlgorithmOptions o;
     const ScheduleCandidate *c = findCandidate(p.candidate);
-    return c && c->packsWeights ? p.ocBlock : 1;
+    if (!c) return o;
+    if (c->packsWeights) o.weightBlock = p.ocBlock;
+    if (p.trimTaps) o.tapTile = p.vector * p.owBlock;
+    return o;
 }
 
 bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) {
@@ -46,14 +50,20 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = c.name + " takes no ow_tiles: " + p.str();
             return false;
         }
+        if ((p.blocksOuter || p.trimTaps) && !c.takesBlocksOuter) {
+            if (error) *error = c.name + " takes no blocks_outer or trim_taps: " + p.str();
+            return false;
+        }
         if (c.packsWeights && (p.ocBlock % p.vector != 0 || f.desc.oc % p.ocBlock != 0)) {
             if (error) *error = c.name + " needs oc_block a multiple of vec and a divisor of out_channels: " + p.str();
             return false;
         }
-        if (weightBlockFor(p) != f.weightBlock) {
+        const AlgorithmOptions wants = algorithmOptionsFor(p);
+        if (!(wants == f.options)) {
             if (error)
-                *error = "the Funcs were defined with weight block " + std::to_string(f.weightBlock) + ", " + p.str() +
-                         " reads " + std::to_string(weightBlockFor(p));
+                *error = "the Funcs were defined with weight block " + std::to_string(f.options.weightBlock) +
+                         " and tap tile " + std::to_string(f.options.tapTile) + ", " + p.str() + " reads " +
+                         std::to_string(wants.weightBlock) + " and " + std::to_string(wants.tapTile);
             return false;
         }
         c.apply(f, p);

@@ -27,6 +27,10 @@ struct ScheduleCandidate {
     // Where set, the candidate is the default only for the specs and targets this returns "" for,
     // else the reason it is not (for --verbose); it still accepts the others (the tuner tries it).
     std::string (*notDefault)(const convgen_conv1d_desc &d, const TargetVariant &t) = nullptr;
+    // Whether it takes ScheduleParams::blocksOuter and trimTaps (others refuse them). Its accumulator
+    // tiles of vector x owBlock positions start at multiples of their size, so acc can skip the taps
+    // where a whole tile reads padding.
+    bool takesBlocksOuter = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.
@@ -46,8 +50,9 @@ ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant 
 // The candidate named `name` in any list, or null.
 const ScheduleCandidate *findCandidate(const std::string &name);
 
-// The weight block defineConv1d takes for p: p.ocBlock where p's candidate packs weights, else 1.
-int weightBlockFor(const ScheduleParams &p);
+// What defineConv1d takes for p: the weight block (p.ocBlock where p's candidate packs weights,
+// else 1) and the tap tile (vector x owBlock where p trims taps, else 0).
+AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p);
 
 // Applies p (p.candidate names the candidate, in any list). Returns false for an unknown or
 // refusing candidate.

@@ -41,6 +41,23 @@ constexpr int kDenseTilesMaxReach = 64;
 // threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
 // 155-240 with 1 part, 171-273 and 179-202 with 2 (noise; no loss seen).
 constexpr int kDenseChannelParts = 2;
+// Layers whose weights (f32) exceed kDenseBigWeightsBytes and whose taps reach past
+// kDenseTilesMaxReach skip the taps where a whole tile reads zero padding (trim_taps) and take each
+// channel block through the task's x tiles (blocks_outer), kDenseTilesPerTask of them, so a block's
+// weights are read once per task; on 32 registers in 2-vector x 8-channel tiles, shorter ones, of
+// which more skip taps (AVX2 keeps 3 x 4). wav2vec2_posconv (19 MB of weights, K=128, 64 padding
+// each side, 50 outputs: 62 % of the taps read padding), paired, this Xeon:
+// - trimming alone, at the 1-tile default: 1.13-1.14 (AVX-512), 1.62 (AVX2, 3 tiles of 24)
+// - then 2 x 8, 4 tiles, blocks outer: 1.20-1.22 more at 1 and 2 threads (2 x 6 and 2 x 12 level,
+//   2 x 4 1.09-1.13, 1 x 12 1.04, 3 x 4 0.87); AVX2 3 x 4 with 4 tiles, blocks outer: 1.27 more.
+//   Rows of 200 positions 1.16, of 500 and 1500 level.
+// Elsewhere it lost, 1 thread AVX-512: trimming on wavenet_dilated (each tap's window stored) 0.64,
+// on the other dense suite layers 0.98-0.99; the tiles and order on 1024->1024 K=3 (12.6 MB) 0.85,
+// the same at stride 2 0.79, 512->512 K=64 groups 8 (8.4 MB) 0.96. (Trimming in depthwise_ncw: 0.76
+// on conformer_dw, whose 31 taps are unrolled only while their count is fixed.)
+constexpr int64_t kDenseBigWeightsBytes = int64_t(4) << 20;
+constexpr int kDenseBigWeightsOwVectors = 2;
+constexpr int kDenseBigWeightsOcBlock = 8;
 // Depthwise rows: one vector per tile for kernels up to kDepthwiseShortKernel taps, else 8. These
 // layers are memory-bound and one vector measured fastest, paired against the 16-vector tile that
 // was the default (this Xeon, AVX-512, 1 | 2 threads): mamba_causal_dw (K=4) 1.10 | 1.12-1.14,
@@ -116,6 +133,14 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && (!many || (reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach)))
         p.owTiles = kDenseTilesPerTask;
+    if (d.oc * (d.ic / d.g) * d.kw * int64_t(sizeof(float)) > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
+        p.blocksOuter = p.trimTaps = true;
+        p.owTiles = kDenseTilesPerTask;
+        if (many) {
+            p.owBlock = kDenseBigWeightsOwVectors;
+            p.ocBlock = largestDivisor(d.oc, {kDenseBigWeightsOcBlock, 6, 4, 3, 2});
+        }
+    }
     return p;
 }
 
@@ -132,8 +157,8 @@ void registerTile(Conv1dFuncs &f, const ScheduleParams &p, const Var &at, int oc
 // The loops of dst in the register-tiled schedules (dense_ncw, im2col_ncw, channels_ncw): tiles of
 // `tile` positions x ocBlock channels; each parallel task takes p.owTiles x tiles (one input span
 // staged for all of them) and a part of the channel blocks. dense_ncw takes each x tile through every
-// block (the tile's input in L1); channels_ncw (`tilesInsideBlocks`, channels innermost in the
-// tile) each block through every x tile (the block's weights in L2). Returns the task loop, the
+// block (the tile's input in L1); channels_ncw and dense_ncw with blocks_outer (`tilesInsideBlocks`)
+// each block through every x tile (the block's weights in L2). Returns the task loop, the
 // channel block and x tile loops and the tile's own two.
 struct TaskLoops {
     Var t{"t"}, oo{"oo"}, xoi{"xoi"}, xi{"xi"}, oi{"oi"};
@@ -183,10 +208,11 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int sp
 void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     const int tile = p.vector * p.owBlock;
     const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
-    TaskLoops l = taskLoops(f, p, tile, ocBlock, false);
+    TaskLoops l = taskLoops(f, p, tile, ocBlock, p.blocksOuter);
+    if (p.blocksOuter) f.dst.reorder(l.xi, l.oi, l.xoi, l.oo);  // the register tile stays x-vectorized
     f.dst.vectorize(l.xi, p.vector).unroll(l.oi);
     stageInput(f, p, l.t, tile * p.owTiles, windows);
-    registerTile(f, p, l.oo, ocBlock);
+    registerTile(f, p, p.blocksOuter ? l.xoi : l.oo, ocBlock);
 }
 
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, false); }
@@ -424,9 +450,9 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
-        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault},
+        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true},
         {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault},
-        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true},
+        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true, false, nullptr, true},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},
     };

@@ -10,6 +10,8 @@ std::string ScheduleParams::str() const {
     os << candidate << " vec=" << vector << " ow_block=" << owBlock << " oc_block=" << ocBlock
        << " parallel=" << (parallel ? 1 : 0);
     if (owTiles != 1) os << " ow_tiles=" << owTiles;
+    if (blocksOuter) os << " blocks_outer=1";
+    if (trimTaps) os << " trim_taps=1";
     return os.str();
 }
 
@@ -33,9 +35,19 @@ std::optional<ScheduleParams> ScheduleParams::parse(const std::string &text) {
         std::string word;
         if (!(in >> word) || !number(word, key, out)) return std::nullopt;
     }
+    // The optional words, in str()'s order; str() == text below rejects defaults written out.
     std::string word;
-    if (in >> word && (!number(word, "ow_tiles=", &p.owTiles) || p.owTiles < 1)) return std::nullopt;
-    if (in >> word || parallel < 0 || parallel > 1) return std::nullopt;
+    bool more = bool(in >> word);
+    if (more && word.rfind("ow_tiles=", 0) == 0) {
+        if (!number(word, "ow_tiles=", &p.owTiles) || p.owTiles < 1) return std::nullopt;
+        more = bool(in >> word);
+    }
+    for (auto [flag, out] : {std::pair<const char *, bool *>{"blocks_outer=1", &p.blocksOuter}, {"trim_taps=1", &p.trimTaps}})
+        if (more && word == flag) {
+            *out = true;
+            more = bool(in >> word);
+        }
+    if (more || parallel < 0 || parallel > 1) return std::nullopt;
     p.parallel = parallel == 1;
     return p.str() == text ? std::optional<ScheduleParams>(p) : std::nullopt;
 }

@@ -9,6 +9,8 @@ namespace convgen {
 // What the knobs mean depends on the candidate (compiler/schedule/*Schedules.cpp):
 //   dense_ncw, im2col_ncw,    vector = f32 lanes, owBlock = vectors of positions per register tile,
 //                             owTiles = register tiles per parallel task along x (dense, im2col),
+//                             blocksOuter = channel blocks outside the task's x tiles (dense, im2col),
+//                             trimTaps = skip the taps where a whole tile reads zero padding (dense, im2col),
 //   narrow_ncw, depthwise_ncw ocBlock = output channels per tile (dense_ncw, im2col_ncw, narrow_ncw),
 //                             channel rows per parallel task (depthwise_ncw)
 //   channels_ncw              ocBlock = output channels per tile (vectorized, weights packed in
@@ -24,9 +26,11 @@ struct ScheduleParams {
     int ocBlock = 4;        // see above
     bool parallel = true;   // spread tiles over the Halide thread pool (CPU)
     int owTiles = 1;        // see above
+    bool blocksOuter = false;  // see above
+    bool trimTaps = false;     // see above
 
-    // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`, then ` ow_tiles=N` where N is not 1: stable
-    // text for logs, manifests, tuning keys.
+    // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`, then ` ow_tiles=N` where N is not 1 and
+    // ` blocks_outer=1` and ` trim_taps=1` where set: stable text for logs, manifests, tuning keys.
     std::string str() const;
     // The inverse of str(); nullopt for text it did not write.
     static std::optional<ScheduleParams> parse(const std::string &text);

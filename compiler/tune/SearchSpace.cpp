@@ -44,6 +44,13 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     p.owTiles = tiles;
                     add(p);
                 }
+            if (c.takesBlocksOuter)  // the loop order and tap trimming, at the default tile
+                for (int flags = 0; flags < 4; ++flags) {
+                    ScheduleParams p = base;
+                    p.blocksOuter = flags & 1, p.trimTaps = flags & 2;
+                    if (p.blocksOuter && p.owTiles == 1) p.owTiles = 4;  // else the order changes nothing
+                    add(p);
+                }
         } else if (c.name == "depthwise_ncw") {
             for (int ow : {1, 2, 3, 4, 5, 6, 7, 8, 12, 16})
                 for (int rows : {1, 4, 8, 16, 32}) {
@@ -84,7 +91,9 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         const bool lanes = p.candidate == "channels_nwc" || (c && c->packsWeights);
         const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
-               std::abs(p.ocBlock - def.ocBlock) / ocStep + (p.owTiles != def.owTiles ? kOtherTiles : 0);
+               std::abs(p.ocBlock - def.ocBlock) / ocStep +
+               (p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps ? kOtherTiles
+                                                                                                           : 0);
     };
     std::stable_sort(out.begin(), out.end(),
                      [&](const ScheduleParams &a, const ScheduleParams &b) { return distance(a) < distance(b); });

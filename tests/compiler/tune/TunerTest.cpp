@@ -58,12 +58,23 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
     back = ScheduleParams::parse(p.str());
     ASSERT_TRUE(back);
     EXPECT_EQ(back->owTiles, 4);
+    p.blocksOuter = p.trimTaps = true;  // likewise written only where set, after ow_tiles
+    EXPECT_EQ(p.str(), "dense_ncw vec=16 ow_block=5 oc_block=3 parallel=0 ow_tiles=4 blocks_outer=1 trim_taps=1");
+    back = ScheduleParams::parse(p.str());
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->blocksOuter && back->trimTaps);
+    back = ScheduleParams::parse("dense_ncw vec=16 ow_block=5 oc_block=3 parallel=0 trim_taps=1");
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->trimTaps && !back->blocksOuter && back->owTiles == 1);
     for (const char *bad : {"", "dense_ncw", "dense_ncw vec=8 ow_block=3 oc_block=4", "dense_ncw vec=x ow_block=3 "
                             "oc_block=4 parallel=1", "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=2",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 extra",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=1",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=0",
-                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=2 extra"})
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=2 extra",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 trim_taps=0",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 trim_taps=1 blocks_outer=1",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 blocks_outer=1 ow_tiles=2"})
         EXPECT_FALSE(ScheduleParams::parse(bad)) << bad;
 }
 

@@ -173,6 +173,9 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     Conv1dFuncs f = defineConv1d(d, "nt");
     EXPECT_FALSE(applySchedule(f, notTiled, &error));
     EXPECT_EQ(error, "generic takes no ow_tiles: " + notTiled.str());
+    notTiled.owTiles = 1, notTiled.trimTaps = true;
+    EXPECT_FALSE(applySchedule(f, notTiled, &error));
+    EXPECT_EQ(error, "generic takes no blocks_outer or trim_taps: " + notTiled.str());
     d.ic = 2, d.sw = 3;  // narrow_ncw, strided, the same tails
     p = chooseSchedule(d, t, nullptr);
     ASSERT_EQ(p.candidate, "narrow_ncw");
@@ -191,6 +194,22 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             q.owBlock = 1;
             q.ocBlock = 3;
             expectMatchesReference(w, "taps", v, &q);
+        }
+    // Taps skipped where a whole tile reads zero padding, channel blocks outside the x tiles: padding
+    // wider than a tile on both sides (1 vector, 4-16 outputs), grouped, strided and dilated, and a
+    // padding mode that is not zeros (nothing skipped), on every variant and both copies of the input.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 3; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.ic = 6, w.oc = 10, w.g = 2, w.kw = 19, w.pw_l = 20, w.pw_r = 11;
+            if (variant == 1) w.sw = 2, w.dw = 2, w.pw_l = 37;
+            if (variant == 2) w.padding_mode = CONVGEN_PAD_REPLICATE;
+            for (const char *candidate : {"dense_ncw", "im2col_ncw"}) {
+                ScheduleParams q = chooseSchedule(w, v, nullptr);
+                q.candidate = candidate, q.owBlock = 1, q.ocBlock = 3, q.owTiles = 2;
+                q.blocksOuter = q.trimTaps = true;
+                expectMatchesReference(w, "trimmed", v, &q);
+            }
         }
     // depthwise_ncw rows longer than Halide's 16 KB stack limit: its pseudo-stack row is on the heap.
     for (const TargetVariant &v : runnableCpuVariants()) {
@@ -283,6 +302,18 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.dw = 1, d.sw = 1;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
+    // Weights over 4 MiB and taps reaching past 64 positions (wav2vec2_posconv): taps trimmed,
+    // channel blocks outside 4 x tiles, 2 x 8 tiles on 32 registers; else not.
+    convgen_conv1d_desc pos = d;
+    pos.ic = pos.oc = 768, pos.g = 16, pos.kw = 128, pos.pw_l = pos.pw_r = 64;
+    EXPECT_EQ(chooseSchedule(pos, wide, nullptr).str(),
+              "dense_ncw vec=16 ow_block=2 oc_block=8 parallel=1 ow_tiles=4 blocks_outer=1 trim_taps=1");
+    EXPECT_EQ(chooseSchedule(pos, *variantNamed("x86-64-avx2"), nullptr).str(),
+              "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=4 blocks_outer=1 trim_taps=1");
+    pos.kw = 64, pos.g = 8;  // 8.4 MB of weights, taps reaching 63
+    EXPECT_EQ(chooseSchedule(pos, wide, nullptr).str(), "dense_ncw vec=16 ow_block=4 oc_block=4 parallel=1 ow_tiles=4");
+    pos.kw = 128, pos.g = 128;  // 2.4 MB
+    EXPECT_EQ(chooseSchedule(pos, wide, nullptr).str(), "dense_ncw vec=16 ow_block=4 oc_block=4 parallel=1");
     EXPECT_EQ(why.back(), "channels_ncw: not the default: stride 1");
     d.sw = 2, d.kw = 5, d.ic = 128;
     why.clear();
@@ -295,10 +326,10 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.oc = 48;
     ScheduleParams q = channelsNcwParams(d, wide);
     q.ocBlock = 32;  // does not divide 48
-    Conv1dFuncs f48 = defineConv1d(d, "b", weightBlockFor(q));
+    Conv1dFuncs f48 = defineConv1d(d, "b", algorithmOptionsFor(q));
     EXPECT_FALSE(applySchedule(f48, q, &error));
     EXPECT_EQ(error, "channels_ncw needs oc_block a multiple of vec and a divisor of out_channels: " + q.str());
     q.ocBlock = 16;  // the Funcs were defined for blocks of 32
     EXPECT_FALSE(applySchedule(f48, q, &error));
-    EXPECT_EQ(error, "the Funcs were defined with weight block 32, " + q.str() + " reads 16");
+    EXPECT_EQ(error, "the Funcs were defined with weight block 32 and tap tile 0, " + q.str() + " reads 16 and 0");
 }
