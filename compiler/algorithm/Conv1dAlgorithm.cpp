@@ -96,13 +96,15 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
 
     f.r = RDom(0, icg, 0, int(d.kw), name + "_r");
     if (options.tapTile > 0 && d.padding_mode == CONVGEN_PAD_ZEROS) {
-        // The tile's first and last outputs read input positions first and first + (tile - 1) * sw at
-        // tap r.y: outside [0, iw) for every output of the tile, the tap adds zeros. Halide trims the
-        // tap loop to the taps left (the condition is the same for every lane of a tile's vectors).
+        // The tile's first and last outputs (the row's last where the tile runs past it) read input
+        // positions first and first + (last - start) * sw at tap r.y: outside [0, iw) for every output
+        // of the tile, the tap adds zeros. Halide trims the tap loop to the taps left (the condition
+        // is the same for every lane of a tile's vectors).
         const int tile = options.tapTile;
-        Expr first = (x / tile) * tile * int(d.sw) + f.r.y * int(d.dw) - int(d.pw_l);
+        Expr start = (x / tile) * tile, last = min(start + tile - 1, f.ow - 1);
+        Expr first = start * int(d.sw) + f.r.y * int(d.dw) - int(d.pw_l);
         f.r.where(first < f.iw);
-        f.r.where(first + (tile - 1) * int(d.sw) >= 0);
+        f.r.where(first + (last - start) * int(d.sw) >= 0);
     }
     Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
     f.acc = Func(name + "_acc");

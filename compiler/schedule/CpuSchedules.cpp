@@ -51,6 +51,8 @@ constexpr int kDenseChannelParts = 2;
 // - then 2 x 8, 4 tiles, blocks outer: 1.20-1.22 more at 1 and 2 threads (2 x 6 and 2 x 12 level,
 //   2 x 4 1.09-1.13, 1 x 12 1.04, 3 x 4 0.87); AVX2 3 x 4 with 4 tiles, blocks outer: 1.27 more.
 //   Rows of 200 positions 1.16, of 500 and 1500 level.
+// - then trimming up to the row's last output, not the tile's: 1.08-1.10 more (2 x 8 stays ahead:
+//   2 x 12 level, 1 x 12 0.84-0.86, 1 x 16 0.76-0.80, 4 x 4 0.83)
 // Elsewhere it lost, 1 thread AVX-512: trimming on wavenet_dilated (each tap's window stored) 0.64,
 // on the other dense suite layers 0.98-0.99; the tiles and order on 1024->1024 K=3 (12.6 MB) 0.85,
 // the same at stride 2 0.79, 512->512 K=64 groups 8 (8.4 MB) 0.96. (Trimming in depthwise_ncw: 0.76
