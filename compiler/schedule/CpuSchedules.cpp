@@ -41,6 +41,10 @@ constexpr int kDenseTilesMaxReach = 64;
 // threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
 // 155-240 with 1 part, 171-273 and 179-202 with 2 (noise; no loss seen).
 constexpr int kDenseChannelParts = 2;
+// ... but only where each part takes at least this many FMAs: kws_small (64 positions x 32 channels
+// x 120 per part) ran 1.16-1.19x faster in one part at 1 and 2 threads (paired, AVX-512); with
+// 3.9-4.2 M per part one part lost at 2 threads (whisper_conv1 0.96-0.97, conformer_pw 0.95).
+constexpr int64_t kDenseMinPartFmas = int64_t(1) << 20;
 // Layers whose weights (f32) exceed kDenseBigWeightsBytes and whose taps reach past
 // kDenseTilesMaxReach skip the taps where a whole tile reads zero padding (trim_taps) and take each
 // channel block through the task's x tiles (blocks_outer), kDenseTilesPerTask of them, so a block's
@@ -176,10 +180,13 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
     // they never shift and each starts where a block of the packed weights does).
     f.dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf)
         .split(f.o, l.oo, l.oi, ocBlock, TailStrategy::ShiftInwards);
-    // Each x tile's channel blocks are split into kDenseChannelParts parallel tasks, so a short row
-    // (one x tile) still feeds every thread; each part stages its own input tile.
+    // Each x task's channel blocks are split into kDenseChannelParts parallel tasks, so a short row
+    // (one x task) still feeds every thread; each part stages its own input tile. Not where a part
+    // would take fewer than kDenseMinPartFmas FMAs (per output lane; its fixed costs then weigh).
     const int blocks = int((f.desc.oc + ocBlock - 1) / ocBlock);
-    const int partBlocks = (blocks + kDenseChannelParts - 1) / kDenseChannelParts;
+    const int64_t partFmas = int64_t(tile) * p.owTiles * (f.desc.oc / kDenseChannelParts) * (f.desc.ic / f.desc.g) * f.desc.kw;
+    const int parts = partFmas < kDenseMinPartFmas ? 1 : kDenseChannelParts;
+    const int partBlocks = (blocks + parts - 1) / parts;
     f.dst.split(l.oo, part, l.oo, partBlocks, TailStrategy::GuardWithIf)
         .split(xo, xoo, l.xoi, p.owTiles, TailStrategy::GuardWithIf);
     if (tilesInsideBlocks) f.dst.reorder(l.oi, l.xi, l.xoi, l.oo, part, xoo, f.n);

@@ -158,8 +158,15 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     TargetVariant t = *variantNamed("x86-64");
     ScheduleParams p = chooseSchedule(d, t, nullptr);
     p.owBlock = 5;
-    p.ocBlock = 3;  // does not divide 7; 3 channel blocks do not split evenly into dense_ncw's 2 parts
+    p.ocBlock = 3;  // does not divide 7
     expectMatchesReference(d, "tuned", t, &p);
+    {
+        // 5 channel blocks of 3 (the last shifted inwards) do not split evenly into dense_ncw's 2
+        // parallel parts, which it makes only where a part takes 1 M FMAs or more (here 1.8 M).
+        convgen_conv1d_desc big = d;
+        big.ic = 400, big.kw = 8, big.oc = 14, big.pw_l = big.pw_r = 4;
+        expectMatchesReference(big, "parts", t, &p);
+    }
     // Several x tiles per task (one staged span), on every variant and both copies of the input.
     for (const TargetVariant &v : runnableCpuVariants())
         for (const char *candidate : {"dense_ncw", "im2col_ncw"}) {
