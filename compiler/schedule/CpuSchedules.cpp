@@ -184,7 +184,8 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
     // (one x task) still feeds every thread; each part stages its own input tile. Not where a part
     // would take fewer than kDenseMinPartFmas FMAs (per output lane; its fixed costs then weigh).
     const int blocks = int((f.desc.oc + ocBlock - 1) / ocBlock);
-    const int64_t partFmas = int64_t(tile) * p.owTiles * (f.desc.oc / kDenseChannelParts) * (f.desc.ic / f.desc.g) * f.desc.kw;
+    const int64_t partFmas =
+        int64_t(tile) * p.owTiles * (f.desc.oc / kDenseChannelParts) * (f.desc.ic / f.desc.g) * f.desc.kw;
     const int parts = partFmas < kDenseMinPartFmas ? 1 : kDenseChannelParts;
     const int partBlocks = (blocks + parts - 1) / parts;
     f.dst.split(l.oo, part, l.oo, partBlocks, TailStrategy::GuardWithIf)

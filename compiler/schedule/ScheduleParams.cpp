@@ -42,7 +42,8 @@ std::optional<ScheduleParams> ScheduleParams::parse(const std::string &text) {
         if (!number(word, "ow_tiles=", &p.owTiles) || p.owTiles < 1) return std::nullopt;
         more = bool(in >> word);
     }
-    for (auto [flag, out] : {std::pair<const char *, bool *>{"blocks_outer=1", &p.blocksOuter}, {"trim_taps=1", &p.trimTaps}})
+    for (auto [flag, out] :
+         {std::pair<const char *, bool *>{"blocks_outer=1", &p.blocksOuter}, {"trim_taps=1", &p.trimTaps}})
         if (more && word == flag) {
             *out = true;
             more = bool(in >> word);
