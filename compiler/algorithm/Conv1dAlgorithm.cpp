@@ -61,8 +61,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     Conv1dFuncs f;
     f.desc = d;
     f.options = options;
-    const int weightBlock = std::max(1, options.weightBlock);
-    f.options.weightBlock = weightBlock;
+    const int weightBlock = f.options.weightBlock = std::max(1, options.weightBlock);
     const Type t = halideType(d.dtype);
     const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
     const int lenDim = nwc ? 1 : 0, chDim = nwc ? 0 : 1;

@@ -51,8 +51,9 @@ const char *kHelp =
     "timed there, around the call alone); each timed call follows 20 ms of untimed ones of the\n"
     "same implementation, which start 100 ms after the previous implementation's (thread pools\n"
     "that spin after a call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of\n"
-    "the bandwidth roofline and convgen / best peer (ratio: of the medians; paired: the median of per-round\n"
-    "ratios, which load that comes and goes between rounds leaves alone), with geometric means;\n"
+    "the bandwidth roofline and convgen / best peer (ratio: of the medians; paired: the median of\n"
+    "per-round ratios, which load that comes and goes between rounds leaves alone), with geometric\n"
+    "means;\n"
     "peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
     "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is against the FMA peak\n"
     "of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
@@ -75,9 +76,10 @@ using Layer = SuiteLayer;
 // fewest rounds it times.
 constexpr std::chrono::milliseconds kSettle{100};
 constexpr int kMinRounds = 7;
-// After the pause, untimed calls for at least this long before the timed one (peers.py's too). One untimed call was too little for memory-bound layers: after the pause, 1 thread,
-// mamba_causal_dw and convtasnet_dw measured 10-11 and 8-9 GFLOP/s, and 23-24 and 15-16 in a loop
-// of calls without pauses (a plain scale-copy of the same 25 MB: 26.5 GB/s).
+// After the pause, untimed calls for at least this long before the timed one (peers.py's too). One
+// untimed call was too little for memory-bound layers: after the pause, 1 thread, mamba_causal_dw
+// and convtasnet_dw measured 10-11 and 8-9 GFLOP/s, and 23-24 and 15-16 in a loop of calls without
+// pauses (a plain scale-copy of the same 25 MB: 26.5 GB/s).
 constexpr double kWarmSeconds = 0.02;
 
 // A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
