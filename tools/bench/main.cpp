@@ -48,7 +48,7 @@ const char *kHelp =
     "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
     "and checks every output against the naive reference before timing counts. All are timed\n"
     "interleaved in rounds, the order rotating (the Python peers called in their helper process and\n"
-    "timed there, around the call alone); each timed call follows 20 ms of untimed ones of the\n"
+    "timed there, around the call alone); each timed call follows 100 ms of untimed ones of the\n"
     "same implementation, which start 100 ms after the previous implementation's (thread pools\n"
     "that spin after a call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of\n"
     "the bandwidth roofline and convgen / best peer (ratio: of the medians; paired: the median of\n"
@@ -79,8 +79,10 @@ constexpr int kMinRounds = 7;
 // After the pause, untimed calls for at least this long before the timed one (peers.py's too). One
 // untimed call was too little for memory-bound layers: after the pause, 1 thread, mamba_causal_dw
 // and convtasnet_dw measured 10-11 and 8-9 GFLOP/s, and 23-24 and 15-16 in a loop of calls without
-// pauses (a plain scale-copy of the same 25 MB: 26.5 GB/s).
-constexpr double kWarmSeconds = 0.02;
+// pauses (a plain scale-copy of the same 25 MB: 26.5 GB/s). 20 ms was too little on 2 threads of a
+// 2-vCPU EPYC (Zen 4) VM: after the pause whisper_conv1's 2-thread kernel ran at 105-180 GFLOP/s in
+// some processes and 204-218 in others (210 in a loop without pauses); after 50 or 100 ms, 202-213.
+constexpr double kWarmSeconds = 0.1;
 
 // A KernelFn that "computes" by copying an output produced elsewhere: lets checkCase hold a peer's
 // result to the same bound as convgen's.
