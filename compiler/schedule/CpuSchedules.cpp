@@ -21,6 +21,20 @@ constexpr int kDenseOcBlock = 4;
 constexpr int kManyDenseOwVectors = 4;
 constexpr int kManyDenseOcBlock = 4;
 constexpr int kManyRegisters = 32;
+// ... but with 16-lane vectors (AVX-512) where out_channels is a multiple of 16 and the weights
+// (f32) take at most kWideDenseMaxWeightsBytes, 1 vector x 16 channels (16 accumulators; each step loads 1 input vector and 16 weight broadcasts), with
+// kManyDenseOwVectors times the x tiles per task, so a task spans as many positions. Its x tail is
+// 1 vector, not 4: kws_small (98 positions) computed 112, not 128. Measured on a 2-vCPU AMD EPYC
+// (Zen 4) VM, AVX-512, paired against 4 x 4, 1 | 2 threads: kws_small 1.15 | 1.13, wav2vec2_fe0
+// (narrow_ncw) 1.13 at 1 thread; whisper_conv1, conformer_pw, wavenet_dilated, tcn_block,
+// hifigan_resblock, ecg_resnet 0.97-1.04 (noise); im2col_ncw on whisper_conv2 1.02, downsample_s2
+// 0.97. Not measured on the Xeon where 4 x 4 was chosen (its two loads and two FMAs per cycle would
+// make the 17 loads per 16 FMAs the limit there; the tuner can take 4 x 4 back). Every x tile
+// streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them 0.48 (512->512 K=2),
+// with 8.4 and 12.6 MB 0.47-0.49; 1 MB 0.99, 768 KB 1.00 (this EPYC's L2 is 1 MB per core).
+constexpr int kWideDenseOcBlock = 16;
+constexpr int kWideDenseLanes = 16;
+constexpr int64_t kWideDenseMaxWeightsBytes = int64_t(1) << 20;
 // x tiles per dense_ncw task at stride 1 (one staged input span, read from memory, serves them
 // all, halo included). Why it helps, as far as measured: one tile per task stages 64 rows of 5
 // cache lines each; ecg_resnet ran at 151 GFLOP/s with its input in L2 (batch 1) and 120 at
@@ -134,12 +148,16 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     p.candidate = "dense_ncw";
     p.vector = t.vectorLanesF32;
     const bool many = t.vectorRegisters >= kManyRegisters;
-    p.owBlock = many ? kManyDenseOwVectors : kDenseOwVectors;
-    p.ocBlock = largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
+    const int64_t weightBytes = d.oc * (d.ic / d.g) * d.kw * int64_t(sizeof(float));
+    const bool wide = many && p.vector == kWideDenseLanes && d.oc % kWideDenseOcBlock == 0 &&
+                      weightBytes <= kWideDenseMaxWeightsBytes;
+    p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : kDenseOwVectors;
+    p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && (!many || (reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach)))
         p.owTiles = kDenseTilesPerTask;
-    if (d.oc * (d.ic / d.g) * d.kw * int64_t(sizeof(float)) > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
+    if (wide) p.owTiles *= kManyDenseOwVectors;
+    if (weightBytes > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
         p.blocksOuter = p.trimTaps = true;
         p.owTiles = kDenseTilesPerTask;
         if (many) {

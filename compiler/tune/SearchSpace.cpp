@@ -32,14 +32,14 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         if (c.name == "dense_ncw" || c.name == "im2col_ncw" || c.name == "narrow_ncw") {
             // accumulators = owBlock x ocBlock must fit the register file with the inputs
             for (int ow = 1; ow <= 8; ++ow)
-                for (int oc : {1, 2, 3, 4, 6, 8, 12})
+                for (int oc : {1, 2, 3, 4, 6, 8, 12, 16})
                     if (oc <= d.oc && ow * oc + ow + 1 <= t.vectorRegisters) {
                         ScheduleParams p = base;
                         p.owBlock = ow, p.ocBlock = oc;
                         add(p);
                     }
             if (c.takesOwTiles)  // x tiles per task, at the default tile
-                for (int tiles : {1, 2, 4}) {
+                for (int tiles : {1, 2, 4, 8, 16}) {
                     ScheduleParams p = base;
                     p.owTiles = tiles;
                     add(p);

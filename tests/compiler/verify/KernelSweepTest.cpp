@@ -321,6 +321,27 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(chooseSchedule(pos, wide, nullptr).str(), "dense_ncw vec=16 ow_block=4 oc_block=4 parallel=1 ow_tiles=4");
     pos.kw = 128, pos.g = 128;  // 2.4 MB
     EXPECT_EQ(chooseSchedule(pos, wide, nullptr).str(), "dense_ncw vec=16 ow_block=4 oc_block=4 parallel=1");
+    // With 16 lanes (AVX-512) 1 vector x 16 channels where out_channels is a multiple of 16 and the
+    // weights take at most 1 MiB, with 4 times the x tiles of the 4 x 4 tile that takes the others
+    // (as 512->512 K=3 above, 3 MB); AVX2 keeps 3 x 4, arm64 4 x 4.
+    convgen_conv1d_desc kws = d;
+    kws.ic = 40, kws.oc = 64;
+    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
+              "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=4");
+    EXPECT_EQ(chooseSchedule(kws, *variantNamed("x86-64-avx2"), nullptr).str(),
+              "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=4");
+    EXPECT_EQ(chooseSchedule(kws, *variantNamed("arm64-neon"), nullptr).str(),
+              "dense_ncw vec=4 ow_block=4 oc_block=4 parallel=1");
+    kws.kw = 7;  // taps reaching 6: 4 x 4 takes 4 x tiles per task
+    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
+              "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=16");
+    kws.oc = 24;
+    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(), "dense_ncw vec=16 ow_block=4 oc_block=4 parallel=1 ow_tiles=4");
+    kws.oc = 64, kws.kw = 3, kws.sw = 2;  // im2col_ncw takes dense_ncw's tile
+    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
+              "im2col_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=4");
+    kws.sw = 1, kws.ic = 3;  // narrow_ncw too, with one x tile per task (it walks whole rows)
+    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(), "narrow_ncw vec=16 ow_block=1 oc_block=16 parallel=1");
     EXPECT_EQ(why.back(), "channels_ncw: not the default: stride 1");
     d.sw = 2, d.kw = 5, d.ic = 128;
     why.clear();
