@@ -22,16 +22,17 @@ constexpr int kManyDenseOwVectors = 4;
 constexpr int kManyDenseOcBlock = 4;
 constexpr int kManyRegisters = 32;
 // ... but with 16-lane vectors (AVX-512) where out_channels is a multiple of 16 and the weights
-// (f32) take at most kWideDenseMaxWeightsBytes, 1 vector x 16 channels (16 accumulators; each step loads 1 input vector and 16 weight broadcasts), with
-// kManyDenseOwVectors times the x tiles per task, so a task spans as many positions. Its x tail is
-// 1 vector, not 4: kws_small (98 positions) computed 112, not 128. Measured on a 2-vCPU AMD EPYC
-// (Zen 4) VM, AVX-512, paired against 4 x 4, 1 | 2 threads: kws_small 1.15 | 1.13, wav2vec2_fe0
-// (narrow_ncw) 1.13 at 1 thread; whisper_conv1, conformer_pw, wavenet_dilated, tcn_block,
-// hifigan_resblock, ecg_resnet 0.97-1.04 (noise); im2col_ncw on whisper_conv2 1.02, downsample_s2
-// 0.97. Not measured on the Xeon where 4 x 4 was chosen (its two loads and two FMAs per cycle would
-// make the 17 loads per 16 FMAs the limit there; the tuner can take 4 x 4 back). Every x tile
-// streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them 0.48 (512->512 K=2),
-// with 8.4 and 12.6 MB 0.47-0.49; 1 MB 0.99, 768 KB 1.00 (this EPYC's L2 is 1 MB per core).
+// (f32) take at most kWideDenseMaxWeightsBytes, 1 vector x 16 channels (16 accumulators; each step
+// loads 1 input vector and 16 weight broadcasts), with kManyDenseOwVectors times the x tiles per
+// task, so a task spans as many positions. Its x tail is 1 vector, not 4: kws_small (98 positions)
+// computed 112, not 128. Measured on a 2-vCPU AMD EPYC (Zen 4) VM, AVX-512, paired against 4 x 4,
+// 1 | 2 threads: kws_small 1.15 | 1.13, wav2vec2_fe0 (narrow_ncw) 1.13 at 1 thread; whisper_conv1,
+// conformer_pw, wavenet_dilated, tcn_block, hifigan_resblock, ecg_resnet 0.97-1.04 (noise); with
+// im2col_ncw downsample_s2 0.97. Not measured on the Xeon where 4 x 4 was chosen (its two loads and
+// two FMAs per cycle would make the 17 loads per 16 FMAs the limit there; the tuner can take 4 x 4
+// back). Every x tile streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them
+// 0.48 (512->512 K=2), with 8.4 and 12.6 MB 0.47-0.49; 1 MB 0.99, 768 KB 1.00 (this EPYC's L2 is
+// 1 MB per core; whisper_conv2 with im2col_ncw, 3 MB, was level at 1.02 and keeps 4 x 4).
 constexpr int kWideDenseOcBlock = 16;
 constexpr int kWideDenseLanes = 16;
 constexpr int64_t kWideDenseMaxWeightsBytes = int64_t(1) << 20;
