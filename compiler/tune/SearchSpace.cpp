@@ -90,10 +90,10 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         const ScheduleCandidate *c = findCandidate(p.candidate);
         const bool lanes = p.candidate == "channels_nwc" || (c && c->packsWeights);
         const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
+        const bool otherLoops =
+            p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps;
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
-               std::abs(p.ocBlock - def.ocBlock) / ocStep +
-               (p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps ? kOtherTiles
-                                                                                                           : 0);
+               std::abs(p.ocBlock - def.ocBlock) / ocStep + (otherLoops ? kOtherTiles : 0);
     };
     std::stable_sort(out.begin(), out.end(),
                      [&](const ScheduleParams &a, const ScheduleParams &b) { return distance(a) < distance(b); });

@@ -309,6 +309,7 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.dw = 1, d.sw = 1;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
+    EXPECT_EQ(why.back(), "channels_ncw: not the default: stride 1");
     // Weights over 4 MiB and taps reaching past 64 positions (wav2vec2_posconv): taps trimmed,
     // channel blocks outside 4 x tiles, 2 x 8 tiles on 32 registers; else not.
     convgen_conv1d_desc pos = d;
@@ -342,7 +343,6 @@ TEST(ScheduleCandidates, OrderAndReasons) {
               "im2col_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=4");
     kws.sw = 1, kws.ic = 3;  // narrow_ncw too, with one x tile per task (it walks whole rows)
     EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(), "narrow_ncw vec=16 ow_block=1 oc_block=16 parallel=1");
-    EXPECT_EQ(why.back(), "channels_ncw: not the default: stride 1");
     d.sw = 2, d.kw = 5, d.ic = 128;
     why.clear();
     EXPECT_EQ(chooseSchedule(d, wide, &why).candidate, "dense_ncw");
