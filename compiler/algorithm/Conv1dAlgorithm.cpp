@@ -112,7 +112,11 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     // that is stride phase ph at index x + qs.
     Expr q = k * int(d.dw) - int(d.pw_l);
     f.taps = Func(name + "_taps");
-    if (d.sw == 1) {
+    if (d.sw == 1 && options.directFrom > 0) {
+        f.staged = Func(name + "_staged");
+        f.staged(p, c, n) = f.input(p, c, n);
+        f.taps(x, k, c, n) = select(f.iw >= options.directFrom, f.input(x + q, c, n), f.staged(x + q, c, n));
+    } else if (d.sw == 1) {
         f.staged = f.input;
         f.taps(x, k, c, n) = f.staged(x + q, c, n);
     } else {

@@ -16,7 +16,12 @@ struct AlgorithmOptions {
     // Output positions per accumulator tile (tiles start at multiples of it) whose kernel taps are
     // skipped where every position of the tile reads zero padding (0: every tap is computed).
     int tapTile = 0;
-    bool operator==(const AlgorithmOptions &o) const { return weightBlock == o.weightBlock && tapTile == o.tapTile; }
+    // Input lengths from which acc reads input directly, not through the copy `staged` (stride 1;
+    // 0: always staged): a schedule that specializes dst on iw >= directFrom skips the copy there.
+    int directFrom = 0;
+    bool operator==(const AlgorithmOptions &o) const {
+        return weightBlock == o.weightBlock && tapTile == o.tapTile && directFrom == o.directFrom;
+    }
 };
 
 struct Conv1dFuncs {
@@ -27,7 +32,8 @@ struct Conv1dFuncs {
     Halide::Func input;                  // input(p, c, n): f32 source at padded position p (boundary applied)
     Halide::Func staged;                 // what acc reads: input itself, or for stride > 1 input split
                                          // into stride phases, staged(j, ph, c, n) = input(j*sw + ph, c, n),
-                                         // so each kernel tap reads consecutive elements
+                                         // so each kernel tap reads consecutive elements; with directFrom,
+                                         // a copy of input that acc reads only for shorter inputs
     Halide::Func taps;                   // what acc reads, per kernel tap: taps(x, k, c, n) is staged at
                                          // output x's tap k. Inlined (acc reads staged) unless a schedule
                                          // stores it: then only each tap's window is copied, not the span
@@ -56,7 +62,8 @@ struct Conv1dFuncs {
 // accumulation, bias and activation fused. Buffer shapes are constrained to the spec. With a weight
 // block above 1, acc reads the weights through packedWeights, a copy in blocks of that many output
 // channels (for schedules that load the weights of consecutive output channels as vectors). With a
-// tap tile and zero padding, acc's reduction skips the taps where a whole tile reads padding.
+// tap tile and zero padding, acc's reduction skips the taps where a whole tile reads padding. With
+// directFrom (stride 1), acc reads input itself for inputs of at least that length.
 Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options = {});
 
 // The Halide element type of a dtype.

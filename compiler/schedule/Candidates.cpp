@@ -31,6 +31,7 @@ AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p) {
     if (!c) return o;
     if (c->packsWeights) o.weightBlock = p.ocBlock;
     if (p.trimTaps) o.tapTile = p.vector * p.owBlock;
+    o.directFrom = p.directFrom;
     return o;
 }
 
@@ -54,6 +55,14 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = c.name + " takes no blocks_outer or trim_taps: " + p.str();
             return false;
         }
+        if (p.directFrom != 0 && !c.takesDirectFrom) {
+            if (error) *error = c.name + " takes no direct_from: " + p.str();
+            return false;
+        }
+        if (p.directFrom != 0 && f.desc.sw != 1) {
+            if (error) *error = "direct_from needs stride 1: " + p.str();
+            return false;
+        }
         if (c.packsWeights && (p.ocBlock % p.vector != 0 || f.desc.oc % p.ocBlock != 0)) {
             if (error) *error = c.name + " needs oc_block a multiple of vec and a divisor of out_channels: " + p.str();
             return false;
@@ -62,8 +71,10 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
         if (!(wants == f.options)) {
             if (error)
                 *error = "the Funcs were defined with weight block " + std::to_string(f.options.weightBlock) +
-                         " and tap tile " + std::to_string(f.options.tapTile) + ", " + p.str() + " reads " +
-                         std::to_string(wants.weightBlock) + " and " + std::to_string(wants.tapTile);
+                         ", tap tile " + std::to_string(f.options.tapTile) + " and direct_from " +
+                         std::to_string(f.options.directFrom) + ", " + p.str() + " reads " +
+                         std::to_string(wants.weightBlock) + ", " + std::to_string(wants.tapTile) + " and " +
+                         std::to_string(wants.directFrom);
             return false;
         }
         c.apply(f, p);

@@ -31,6 +31,9 @@ struct ScheduleCandidate {
     // tiles of vector x owBlock positions start at multiples of their size, so acc can skip the taps
     // where a whole tile reads padding.
     bool takesBlocksOuter = false;
+    // Whether it takes ScheduleParams::directFrom (others refuse it unless 0): it then specializes
+    // dst on the input length, reading the input directly from that length on (stride 1).
+    bool takesDirectFrom = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.
@@ -51,7 +54,7 @@ ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant 
 const ScheduleCandidate *findCandidate(const std::string &name);
 
 // What defineConv1d takes for p: the weight block (p.ocBlock where p's candidate packs weights,
-// else 1) and the tap tile (vector x owBlock where p trims taps, else 0).
+// else 1), the tap tile (vector x owBlock where p trims taps, else 0) and p.directFrom.
 AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p);
 
 // Applies p (p.candidate names the candidate, in any list). Returns false for an unknown or

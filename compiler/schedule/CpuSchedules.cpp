@@ -89,6 +89,22 @@ constexpr int kDenseBigWeightsOcBlock = 8;
 // threads, and 12 or 16 (taps not unrolled) 4-23 % slower.
 constexpr int kDepthwiseShortKernel = 16;
 constexpr int kDepthwiseOwVectors = 8;
+// One-vector rows (stride 1) whose taps reach less than a vector and whose padding is at most a
+// vector on each side read the input directly, with no padded copy, where the input is at least
+// kDepthwiseDirectPerTapSquared x kw^2 long (a specialization of dst on the length; shorter rows
+// are staged as above). Halide then splits each row into edge vectors that select the padding and
+// vectors of plain loads in between. The copy costs a load and a store per vector of the row; the
+// edge vectors gather each tap element by element (the right one, whose clamp depends on the
+// length; knowing the row is long, the left one becomes a shorter dense load). Paired against
+// always staged, this EPYC (Zen 4), AVX-512, 1 thread: mamba_causal_dw (K=4, causal) 1.52 at
+// length 2048, 1.16-1.24 at 256-1000, and where the last vector is partial 0.79 at 100 and 0.97 at
+// 250; K=3 pad 1 1.29 at 3000 and 1.22 at 250; K=4 pad 1|2 1.20 at 1000, 0.98 at 250, 0.74 at 64;
+// K=5 1.13 at 1000, 1.01 at 500, 0.91 at 250; K=7 1.15 at 3000, 1.03 at 1000, 0.93 at 500, 0.80
+// at 250 (AVX2 alike: K=4 pad 1|2 1.17 at 250, K=7 0.71 at 250 and 1.10 at 1000): about
+// 20 x kw^2 is where it starts to win. Left staged: K=9 (0.97 at 1000), dilation 16 (K=3, 32 of
+// reach: 0.86 at 3000), convtasnet_dw (dilation 128: 0.98), conformer_dw (K=31, 8-vector tiles
+// whose edge tiles gather every tap of every vector: 0.23).
+constexpr int kDepthwiseDirectPerTapSquared = 20;
 // Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
@@ -330,6 +346,9 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
     p.vector = t.vectorLanesF32;
     p.owBlock = d.kw <= kDepthwiseShortKernel ? 1 : kDepthwiseOwVectors;
     p.ocBlock = kDepthwiseRowsPerTask;
+    const int64_t reach = d.dw * (d.kw - 1);
+    if (d.sw == 1 && p.owBlock == 1 && reach < p.vector && d.pw_l <= p.vector && d.pw_r <= p.vector)
+        p.directFrom = int(kDepthwiseDirectPerTapSquared * d.kw * d.kw);
     return p;
 }
 
@@ -344,6 +363,9 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .vectorize(xi, p.vector)
         .fuse(oo, f.n, t);
     if (p.parallel) f.dst.parallel(t);
+    // From directFrom on, acc reads the input itself (staged is then not computed: Halide skips a
+    // producer whose values are not used in the specialization taken).
+    if (p.directFrom > 0) f.dst.specialize(f.iw >= p.directFrom);
     // One padded row per channel: the boundary is handled once per element, not once per tap.
     // Its extent covers every full tile of the row, which the accumulator computes (stagedExtent).
     // On Halide's pseudo-stack: a heap row per channel cost one malloc and free per row (1024 per
@@ -477,7 +499,7 @@ void genericApply(Conv1dFuncs &f, const ScheduleParams &p) {
 
 const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
-        {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply},
+        {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
         {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true},
         {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault},

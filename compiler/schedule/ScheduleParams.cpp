@@ -12,6 +12,7 @@ std::string ScheduleParams::str() const {
     if (owTiles != 1) os << " ow_tiles=" << owTiles;
     if (blocksOuter) os << " blocks_outer=1";
     if (trimTaps) os << " trim_taps=1";
+    if (directFrom != 0) os << " direct_from=" << directFrom;
     return os.str();
 }
 
@@ -48,6 +49,10 @@ std::optional<ScheduleParams> ScheduleParams::parse(const std::string &text) {
             *out = true;
             more = bool(in >> word);
         }
+    if (more && word.rfind("direct_from=", 0) == 0) {
+        if (!number(word, "direct_from=", &p.directFrom) || p.directFrom < 1) return std::nullopt;
+        more = bool(in >> word);
+    }
     if (more || parallel < 0 || parallel > 1) return std::nullopt;
     p.parallel = parallel == 1;
     return p.str() == text ? std::optional<ScheduleParams>(p) : std::nullopt;

@@ -17,6 +17,9 @@ namespace convgen {
 // default in the last run that tried it).
 constexpr int kOtherCandidate = 2;
 constexpr int kOtherTiles = 2;
+// depthwise_ncw's direct reads tried where the default stages every row: from 16 vectors of input
+// on (the default's rule, 20 x kw^2 positions, weighs edge gathers it measured on the EPYC only).
+constexpr int kDirectFromVectors = 16;
 
 std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const TargetVariant &t) {
     const ScheduleParams def = chooseSchedule(d, t, nullptr);
@@ -59,6 +62,11 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     p.owBlock = ow, p.ocBlock = rows;
                     add(p);
                 }
+            if (d.sw == 1) {  // at the default tile: always staged, or direct from 16 vectors on
+                ScheduleParams p = base;
+                p.directFrom = base.directFrom ? 0 : kDirectFromVectors * base.vector;
+                add(p);
+            }
         } else if (c.name == "channels_ncw") {
             // vecs x pos accumulators, the weight vectors and a broadcast; channel blocks divide oc
             for (int vecs = 1; vecs <= 4; ++vecs)
@@ -91,7 +99,8 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         const bool lanes = p.candidate == "channels_nwc" || (c && c->packsWeights);
         const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
         const bool otherLoops =
-            p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps;
+            p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps ||
+            p.directFrom != def.directFrom;
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
                std::abs(p.ocBlock - def.ocBlock) / ocStep + (otherLoops ? kOtherTiles : 0);
     };

@@ -104,7 +104,7 @@ int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p) {
     return (c && c->packsWeights ? 1 : p.vector) * p.owBlock * p.owTiles;  // packsWeights: owBlock counts positions
 }
 
-std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile) {
+std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength) {
     const int64_t minIw = convgen_conv1d_min_length(&d);
     const int64_t span = d.dw * (d.kw - 1) + 1;
     auto lengthFor = [&](int64_t ow) {  // shortest input giving at least `ow` outputs
@@ -117,6 +117,9 @@ std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d
         std::set<int64_t> set = {minIw, minIw + 1};
         for (int64_t ow : {int64_t(tile) - 1, int64_t(tile), int64_t(tile) + 1, 2 * int64_t(tile) + 3, int64_t(97)})
             if (ow >= 1) set.insert(lengthFor(ow));
+        if (switchLength > 0)
+            for (int64_t iw : {int64_t(switchLength) - 1, int64_t(switchLength), int64_t(switchLength) + tile + 3})
+                set.insert(std::max(minIw, iw));
         lengths.assign(set.begin(), set.end());
     }
     std::vector<std::pair<int64_t, int64_t>> sizes;

@@ -49,9 +49,10 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
 int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p);
 
 // (batch, length) pairs that exercise a kernel: the shortest valid length, output lengths around
-// `tile` (below, equal, one past, two tiles plus a tail) and a longer run; the fixed sizes when the
-// spec fixes them. Lengths are capped so the reference stays fast.
-std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile);
+// `tile` (below, equal, one past, two tiles plus a tail) and a longer run, and where a schedule
+// changes code at an input length (`switchLength`, ScheduleParams::directFrom) the lengths just
+// below, at and a tile plus a tail past it; the fixed sizes when the spec fixes them.
+std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength = 0);
 
 // Merges b into a (worst errors, first failure).
 void accumulate(CheckResult &a, const CheckResult &b);

@@ -85,7 +85,7 @@ int verifyMain(int argc, char **argv) {
             ++kernels;
             std::vector<std::unique_ptr<JitKernel>> built;
             std::vector<CheckResult> results(variants.size());
-            int tile = 1;
+            int tile = 1, switchLength = 0;
             const KernelPlan plan = planKernel(spec, TargetFamily{"", "", "", variants}, nullptr, db.get(), int(threads));
             for (size_t i = 0; i < variants.size(); ++i) {
                 std::string error;
@@ -96,8 +96,9 @@ int verifyMain(int argc, char **argv) {
                     continue;
                 }
                 tile = std::max(tile, outputTile(spec.desc, built.back()->schedule()));
+                switchLength = std::max(switchLength, built.back()->schedule().directFrom);
             }
-            for (auto [mb, iw] : checkSizes(spec.desc, tile)) {
+            for (auto [mb, iw] : checkSizes(spec.desc, tile, switchLength)) {
                 for (Fill fill : {Fill::Random, Fill::Integer}) {
                     CheckCase c = makeCase(spec.desc, mb, iw, fill, uint64_t(seed));
                     for (size_t i = 0; i < variants.size(); ++i) {

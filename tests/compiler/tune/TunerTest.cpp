@@ -9,6 +9,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -66,6 +67,12 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
     back = ScheduleParams::parse("dense_ncw vec=16 ow_block=5 oc_block=3 parallel=0 trim_taps=1");
     ASSERT_TRUE(back);
     EXPECT_TRUE(back->trimTaps && !back->blocksOuter && back->owTiles == 1);
+    ScheduleParams dw;
+    dw.candidate = "depthwise_ncw", dw.directFrom = 320;  // written only where not 0, last
+    EXPECT_EQ(dw.str(), "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=320");
+    back = ScheduleParams::parse(dw.str());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->directFrom, 320);
     for (const char *bad : {"", "dense_ncw", "dense_ncw vec=8 ow_block=3 oc_block=4", "dense_ncw vec=x ow_block=3 "
                             "oc_block=4 parallel=1", "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=2",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 extra",
@@ -74,7 +81,10 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=2 extra",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 trim_taps=0",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 trim_taps=1 blocks_outer=1",
-                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 blocks_outer=1 ow_tiles=2"})
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 blocks_outer=1 ow_tiles=2",
+                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=0",
+                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=x",
+                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=9 ow_tiles=2"})
         EXPECT_FALSE(ScheduleParams::parse(bad)) << bad;
 }
 
@@ -91,6 +101,15 @@ TEST(SearchSpaceTest, DefaultFirstNoDuplicatesAllAccepted) {
         for (const ScheduleCandidate &c : cpuCandidates())
             if (c.name == p.candidate) EXPECT_EQ(c.refuses(d), "") << p.str();
     }
+    // Direct reads are tried where the default stages every row (31 taps), and the other way round.
+    EXPECT_TRUE(seen.count("depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 direct_from=128"));
+    d.kw = 4, d.pw_l = 3, d.pw_r = 0;
+    EXPECT_EQ(space.front().directFrom, 0);
+    space = searchSpace(d, t);
+    EXPECT_EQ(space.front().str(), "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=320");
+    EXPECT_TRUE(std::any_of(space.begin(), space.end(), [](const ScheduleParams &p) {
+        return p.str() == "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1";
+    }));
 }
 
 TEST_F(Tune, WrongCandidateIsRejectedAndNeverStored) {

@@ -34,7 +34,7 @@ void expectMatchesReference(const convgen_conv1d_desc &d, const std::string &nam
     auto k = JitKernel::build(d, name, t, params, &error);
     ASSERT_TRUE(k) << problemString(d) << " on " << t.name << ": " << error;
     const ScheduleParams &p = k->schedule();
-    for (auto [mb, iw] : checkSizes(d, outputTile(d, p))) {
+    for (auto [mb, iw] : checkSizes(d, outputTile(d, p), p.directFrom)) {
         for (Fill fill : {Fill::Random, Fill::Integer}) {
             CheckCase c = makeCase(d, mb, iw, fill, 7);
             CheckResult r = checkCase(d, c, [&](const void *s, const void *w, const void *b, void *o, int64_t n,
@@ -226,12 +226,33 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
         ASSERT_EQ(q.candidate, "depthwise_ncw");
         EXPECT_EQ(q.owBlock, 1);  // one vector per tile up to 16 taps
         q.ocBlock = 4;  // 2 tasks per batch, the second with 2 of its 4 rows
+        q.directFrom = 0;  // staged at any length (by default this row would read src directly)
         expectMatchesReference(w, "long_rows", v, &q);
         q.owBlock = 3;  // several vectors per tile, with an x tail
         expectMatchesReference(w, "long_rows_3", v, &q);
         w.kw = 17, w.pw_l = w.pw_r = 8;
         EXPECT_EQ(chooseSchedule(w, v, nullptr).owBlock, 8);
     }
+    // depthwise_ncw reading src directly from direct_from on (the lengths just below, at and past
+    // it, with a partial last vector): causal, padding on both sides, the right one wider, dilated,
+    // a channel multiplier of 2 with bias and SiLU, and a row switching at 20 positions, shorter
+    // than two vectors of AVX-512, so the edge vectors meet; every variant.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 5; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.ic = w.g = 5, w.oc = 5, w.kw = 4, w.pw_l = 3, w.pw_r = 0, w.dw = 1, w.sw = 1;
+            w.mb = 0, w.iw = 0, w.bias = 1, w.activation = CONVGEN_ACT_NONE;
+            if (variant == 1) w.kw = 3, w.pw_l = w.pw_r = 1;
+            if (variant == 2) w.pw_l = 1, w.pw_r = 2;
+            if (variant == 3) w.kw = 2, w.dw = 2, w.pw_l = w.pw_r = 1;
+            if (variant == 4) w.oc = 10, w.activation = CONVGEN_ACT_SILU;
+            ScheduleParams q = chooseSchedule(w, v, nullptr);
+            ASSERT_EQ(q.candidate, "depthwise_ncw");
+            EXPECT_EQ(q.directFrom, 20 * w.kw * w.kw) << q.str();
+            expectMatchesReference(w, "direct", v, &q);
+            q.directFrom = 20;
+            expectMatchesReference(w, "direct_short", v, &q);
+        }
     // channels_ncw (few random problems have out_channels a multiple of 16): x tails around the
     // task's span (5 positions x 3 tiles), 3 channel blocks in 2 parts, 1 and 2 vectors per block,
     // strided, dilated past the span (each tap's window stored), 16-bit, every variant.
@@ -277,6 +298,38 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     bad.candidate = "nope";
     EXPECT_FALSE(applySchedule(f, bad, &error));
     EXPECT_EQ(error, "unknown schedule candidate 'nope'");
+    // depthwise_ncw reads the input directly from 20 x kw^2 positions on, where its rows take one
+    // vector per tile, stride 1, taps reaching less than a vector, padding at most a vector a side.
+    {
+        convgen_conv1d_desc m = d;  // mamba_causal_dw
+        m.layout = CONVGEN_LAYOUT_NCW, m.ic = m.oc = m.g = 1536, m.kw = 4, m.pw_l = 3, m.pw_r = 0;
+        const TargetVariant avx512 = *variantNamed("x86-64-avx512");
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
+                  "depthwise_ncw vec=16 ow_block=1 oc_block=8 parallel=1 direct_from=320");
+        EXPECT_EQ(chooseSchedule(m, t, nullptr).directFrom, 320);  // SSE2: 3 taps past the first < 4 lanes
+        m.kw = 5, m.pw_l = 4;
+        EXPECT_EQ(chooseSchedule(m, t, nullptr).directFrom, 0);
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 500);
+        m.kw = 3, m.dw = 16, m.pw_l = m.pw_r = 16;  // 32 positions of reach
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
+        m.dw = 1, m.pw_l = m.pw_r = 17;  // padding past a vector
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
+        m.pw_l = m.pw_r = 1, m.sw = 2;
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
+        m.sw = 1, m.kw = 31, m.pw_l = m.pw_r = 15;  // conformer_dw: 8 vectors per tile
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(), "depthwise_ncw vec=16 ow_block=8 oc_block=8 parallel=1");
+        // Only depthwise_ncw takes direct_from, and only at stride 1.
+        ScheduleParams q = chooseSchedule(m, avx512, nullptr);
+        q.candidate = "dense_ncw", q.directFrom = 64;
+        Conv1dFuncs fm = defineConv1d(m, "m", algorithmOptionsFor(q));
+        EXPECT_FALSE(applySchedule(fm, q, &error));
+        EXPECT_EQ(error, "dense_ncw takes no direct_from: " + q.str());
+        m.sw = 2;
+        q.candidate = "depthwise_ncw";
+        Conv1dFuncs fs = defineConv1d(m, "s", algorithmOptionsFor(q));
+        EXPECT_FALSE(applySchedule(fs, q, &error));
+        EXPECT_EQ(error, "direct_from needs stride 1: " + q.str());
+    }
     // 1-4 input channels per group: the channel-block-outer order; more: dense_ncw.
     d.layout = CONVGEN_LAYOUT_NCW, d.g = 1, d.ic = 3, d.oc = 64, d.kw = 7;
     EXPECT_EQ(chooseSchedule(d, t, nullptr).candidate, "narrow_ncw");
@@ -359,5 +412,6 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(error, "channels_ncw needs oc_block a multiple of vec and a divisor of out_channels: " + q.str());
     q.ocBlock = 16;  // the Funcs were defined for blocks of 32
     EXPECT_FALSE(applySchedule(f48, q, &error));
-    EXPECT_EQ(error, "the Funcs were defined with weight block 32 and tap tile 0, " + q.str() + " reads 16 and 0");
+    EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0 and direct_from 0, " + q.str() +
+                         " reads 16, 0 and 0");
 }
