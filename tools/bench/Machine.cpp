@@ -6,6 +6,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <fstream>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -79,13 +81,29 @@ double fmaPeak(int threads, int lanes, Loop loop) {
     return *std::max_element(rates.begin(), rates.end());
 }
 
+// The L3 size the kernel reports for CPU 0 (sysfs, e.g. "32768K"), else glibc's: on a 2-vCPU EPYC
+// VM glibc's sysconf said 320 MiB where the kernel and lscpu said 32 MiB.
+long l3CacheBytes() {
+    for (int index = 0; index < 8; ++index) {
+        const std::string dir = "/sys/devices/system/cpu/cpu0/cache/index" + std::to_string(index) + "/";
+        std::ifstream level(dir + "level"), size(dir + "size");
+        int l = 0;
+        long value = 0;
+        std::string unit;
+        if (!(level >> l) || l != 3 || !(size >> value) || value <= 0) continue;
+        size >> unit;
+        return value * (unit == "K" ? 1024L : unit == "M" ? 1024L * 1024 : 1L);
+    }
+    return sysconf(_SC_LEVEL3_CACHE_SIZE);
+}
+
 }  // namespace
 
 Ceilings measureCeilings(int threads, bool avx512) {
     Ceilings c;
     c.peakAvx2Gflops = fmaPeak(threads, 8, fmaLoop);
     c.peakGflops = avx512 ? fmaPeak(threads, 16, fmaLoop512) : c.peakAvx2Gflops;
-    const long l3 = sysconf(_SC_LEVEL3_CACHE_SIZE), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
+    const long l3 = l3CacheBytes(), l2 = sysconf(_SC_LEVEL2_CACHE_SIZE);
     c.l3Bytes = l3 > 0 ? double(l3) : 16e6;
     // The L3 triad's arrays: 4 times what the threads' L2 caches hold (each thread's share must miss
     // its own L2: a fixed 4 MiB fit the two 2 MiB L2s at 2 threads here and measured 61-95 GB/s

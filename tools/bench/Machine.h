@@ -11,7 +11,7 @@ struct Ceilings {
     double l3Gbps = 0;        // triad over an L3-sized working set (3 arrays, l3TriadBytes in all)
     size_t l3TriadBytes = 0;  // 4 x the threads' L2 caches, 4 MiB to half the L3
     double dramGbps = 0;      // triad over 384 MiB
-    double l3Bytes = 0;       // the last-level cache size the OS reports
+    double l3Bytes = 0;       // the L3 size the kernel reports (sysfs), else glibc's sysconf
 };
 
 // Measures with `threads` threads (the best of several runs each, as STREAM reports: load from
