@@ -89,6 +89,16 @@ constexpr int kDenseBigWeightsOcBlock = 8;
 // threads, and 12 or 16 (taps not unrolled) 4-23 % slower.
 constexpr int kDepthwiseShortKernel = 16;
 constexpr int kDepthwiseOwVectors = 8;
+// ... and past kDepthwiseShortKernel taps, on 16-lane vectors (AVX-512), 8-lane ones (32 registers
+// still): each tile is half as wide, but the unaligned loads of its taps cross a cache line less
+// often (7 of 16 offsets, not 15), and one loaded vector serves tap k of vector j and tap k + 8 of
+// vector j - 1. This is what limits these tiles: 8 x 16 lanes with 31 taps load 143 input vectors
+// for 248 FMAs, and their weight broadcasts are memory operands (spilled). Paired against 16 lanes,
+// this EPYC (Zen 4, whose 16-lane FMAs issue at half the rate of 8-lane ones), 1 | 2 threads:
+// conformer_dw (K=31, 256 channels, length 500) 1.08-1.12 | 1.03-1.09, K=31 at 3000 1.10, K=21
+// 1.33 | 1.24, K=17 1.17 | 1.18, K=64 1.02 | 1.02 (8 x 8 lanes; 12 x 8 lost 0.83, 6 x 8 1.04). Not
+// measured on the Xeon of the 16-lane choice (two 16-lane FMA pipes there); the tuner tries 16.
+constexpr int kDepthwiseLongKernelLanes = 8;
 // One-vector rows (stride 1) whose taps reach less than a vector and whose padding is at most a
 // vector on each side read the input directly, with no padded copy, where the input is at least
 // kDepthwiseDirectPerTapSquared x kw^2 long (a specialization of dst on the length; shorter rows
@@ -345,6 +355,7 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
     p.candidate = "depthwise_ncw";
     p.vector = t.vectorLanesF32;
     p.owBlock = d.kw <= kDepthwiseShortKernel ? 1 : kDepthwiseOwVectors;
+    if (d.kw > kDepthwiseShortKernel) p.vector = std::min(p.vector, kDepthwiseLongKernelLanes);
     p.ocBlock = kDepthwiseRowsPerTask;
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && p.owBlock == 1 && reach < p.vector && d.pw_l <= p.vector && d.pw_r <= p.vector)

@@ -62,6 +62,11 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     p.owBlock = ow, p.ocBlock = rows;
                     add(p);
                 }
+            if (base.vector != t.vectorLanesF32) {  // the target's own lanes where the default takes fewer
+                ScheduleParams p = base;
+                p.vector = t.vectorLanesF32;
+                add(p);
+            }
             if (d.sw == 1) {  // at the default tile: always staged, or direct from 16 vectors on
                 ScheduleParams p = base;
                 p.directFrom = base.directFrom ? 0 : kDirectFromVectors * base.vector;

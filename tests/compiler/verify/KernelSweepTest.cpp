@@ -316,8 +316,14 @@ TEST(ScheduleCandidates, OrderAndReasons) {
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
         m.pw_l = m.pw_r = 1, m.sw = 2;
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
-        m.sw = 1, m.kw = 31, m.pw_l = m.pw_r = 15;  // conformer_dw: 8 vectors per tile
-        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(), "depthwise_ncw vec=16 ow_block=8 oc_block=8 parallel=1");
+        m.sw = 1, m.kw = 31, m.pw_l = m.pw_r = 15;  // conformer_dw: 8 vectors of 8 lanes per tile
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(), "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1");
+        m.kw = 16, m.pw_l = m.pw_r = 8;  // up to 16 taps: one vector of 16 lanes
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
+                  "depthwise_ncw vec=16 ow_block=1 oc_block=8 parallel=1 direct_from=5120");
+        m.kw = 17;
+        EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=8 oc_block=8 parallel=1");
+        m.kw = 31;
         // Only depthwise_ncw takes direct_from, and only at stride 1.
         ScheduleParams q = chooseSchedule(m, avx512, nullptr);
         q.candidate = "dense_ncw", q.directFrom = 64;
