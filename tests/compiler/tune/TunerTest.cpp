@@ -102,9 +102,9 @@ TEST(SearchSpaceTest, DefaultFirstNoDuplicatesAllAccepted) {
             if (c.name == p.candidate) EXPECT_EQ(c.refuses(d), "") << p.str();
     }
     // Direct reads are tried where the default stages every row (31 taps), and the other way round.
+    EXPECT_EQ(space.front().directFrom, 0);
     EXPECT_TRUE(seen.count("depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 direct_from=128"));
     d.kw = 4, d.pw_l = 3, d.pw_r = 0;
-    EXPECT_EQ(space.front().directFrom, 0);
     space = searchSpace(d, t);
     EXPECT_EQ(space.front().str(), "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=320");
     EXPECT_TRUE(std::any_of(space.begin(), space.end(), [](const ScheduleParams &p) {
