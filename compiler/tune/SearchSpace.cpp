@@ -17,8 +17,8 @@ namespace convgen {
 // default in the last run that tried it).
 constexpr int kOtherCandidate = 2;
 constexpr int kOtherTiles = 2;
-// depthwise_ncw's direct reads tried where the default stages every row: from 16 vectors of input
-// on (the default's rule, 20 x kw^2 positions, weighs edge gathers it measured on the EPYC only).
+// Where depthwise_ncw's default stages every row, the tuner tries direct reads from this many
+// vectors of input on (the default's 20 x kw^2 positions were fitted on one machine, the EPYC).
 constexpr int kDirectFromVectors = 16;
 
 std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const TargetVariant &t) {
