@@ -9,6 +9,8 @@ using namespace Halide;
 
 namespace {
 
+constexpr int kWeightLayoutBlock = 16;  // CONVGEN_WEI_OWI16O
+
 Expr activate(convgen_activation act, Expr v) {
     switch (act) {
     case CONVGEN_ACT_RELU: return max(v, 0.0f);
@@ -57,6 +59,12 @@ Type halideType(convgen_dtype t) {
     }
 }
 
+std::vector<int> weightShape(const convgen_conv1d_desc &d) {
+    const int icg = int(d.ic / d.g);
+    if (d.wei_layout == CONVGEN_WEI_OWI16O) return {kWeightLayoutBlock, icg, int(d.oc) / kWeightLayoutBlock * int(d.kw)};
+    return {int(d.kw), icg, int(d.oc)};
+}
+
 Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options) {
     Conv1dFuncs f;
     f.desc = d;
@@ -79,8 +87,10 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     f.src.dim(2).set_min(0);
     if (d.iw > 0) f.src.dim(lenDim).set_extent(int(d.iw));
     if (d.mb > 0) f.src.dim(2).set_extent(int(d.mb));
-    f.wei.dim(0).set_bounds(0, int(d.kw)).dim(1).set_bounds(0, icg).set_stride(int(d.kw));
-    f.wei.dim(2).set_bounds(0, int(d.oc)).set_stride(int(d.kw) * icg);
+    const bool blockedWeights = d.wei_layout == CONVGEN_WEI_OWI16O;
+    const std::vector<int> weiShape = weightShape(d);
+    f.wei.dim(0).set_bounds(0, weiShape[0]).dim(1).set_bounds(0, weiShape[1]).set_stride(weiShape[0]);
+    f.wei.dim(2).set_bounds(0, weiShape[2]).set_stride(weiShape[0] * weiShape[1]);
     if (d.bias) f.bia.dim(0).set_bounds(0, int(d.oc));
     // PyTorch's output length, floor((iw + pads - dw*(kw-1) - 1) / sw) + 1 (Halide's / floors).
     f.ow = (f.iw + int(d.pw_l + d.pw_r - d.dw * (d.kw - 1) - 1)) / int(d.sw) + 1;
@@ -91,7 +101,8 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     f.input = Func(name + "_input");
     f.input(p, c, n) = toF32(d.dtype, padded(p, c, n));
     f.weights = Func(name + "_weights");
-    f.weights(k, i, o) = toF32(d.dtype, f.wei(k, i, o));
+    f.weights(k, i, o) = toF32(d.dtype, blockedWeights ? f.wei(o % kWeightLayoutBlock, i, o / kWeightLayoutBlock * int(d.kw) + k)
+                                                       : f.wei(k, i, o));
 
     f.r = RDom(0, icg, 0, int(d.kw), name + "_r");
     if (options.tapTile > 0 && d.padding_mode == CONVGEN_PAD_ZEROS) {
@@ -126,7 +137,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
         f.taps(x, k, c, n) = f.staged(x + q / int(d.sw), q % int(d.sw), c, n);
     }
     Expr w = f.weights(f.r.y, f.r.x, o);
-    if (weightBlock > 1) {
+    if (weightBlock > 1 && !blockedWeights) {
         // Blocks of weightBlock output channels, each block's (tap, input channel) vectors contiguous;
         // the last block repeats channel oc - 1 where oc is not a multiple.
         Var oi("oi"), ob("ob");

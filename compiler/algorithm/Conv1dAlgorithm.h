@@ -11,7 +11,8 @@ namespace convgen {
 
 // What a schedule asks of the algorithm beyond the spec; neither changes the result.
 struct AlgorithmOptions {
-    // Output channels per block of packedWeights (1: not packed).
+    // Output channels per block of packedWeights (1: not packed; with weights in the Owi16o layout
+    // never packed: blocks of 16 are what a block of vectors loads).
     int weightBlock = 1;
     // Output positions per accumulator tile (tiles start at multiples of it) whose kernel taps are
     // skipped where every position of the tile reads zero padding (0: every tap is computed).
@@ -40,7 +41,8 @@ struct Conv1dFuncs {
                                          // between taps (dilated kernels whose taps lie far apart)
     Halide::Func weights;                // weights(k, i, o): f32 weights
     Halide::Func packedWeights;          // packedWeights(oi, k, i, ob) = weights(k, i, ob * block + oi), what
-                                         // acc reads when defined with a weight block (else undefined)
+                                         // acc reads when defined with a weight block and the weights
+                                         // come in the oiw layout (else undefined)
     Halide::Func acc;                    // acc(x, o, n): bias, then += over r
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)
     AlgorithmOptions options;            // what the schedule asked for
@@ -59,12 +61,17 @@ struct Conv1dFuncs {
 };
 
 // Builds the Funcs for a spec: PyTorch nn.Conv1d, padding modes computed in the kernel, f32
-// accumulation, bias and activation fused. Buffer shapes are constrained to the spec. With a weight
-// block above 1, acc reads the weights through packedWeights, a copy in blocks of that many output
-// channels (for schedules that load the weights of consecutive output channels as vectors). With a
+// accumulation, bias and activation fused. Buffer shapes are constrained to the spec (wei's to its
+// layout). With a weight block above 1 and oiw weights, acc reads the weights through packedWeights,
+// a copy in blocks of that many output channels (for schedules that load the weights of consecutive
+// output channels as vectors). With a
 // tap tile and zero padding, acc's reduction skips the taps where a whole tile reads padding. With
 // directFrom (stride 1), acc reads input itself for inputs of at least that length.
 Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options = {});
+
+// The extents of the wei buffer, innermost first, dense: (kw, ic/g, oc) for oiw weights, (16,
+// ic/g, oc/16 x kw) for Owi16o, whose element (o, i, k) is at (o % 16, i, o / 16 x kw + k).
+std::vector<int> weightShape(const convgen_conv1d_desc &d);
 
 // The Halide element type of a dtype.
 Halide::Type halideType(convgen_dtype t);

@@ -2,6 +2,7 @@
 #include "CHeader.h"
 
 #include "StaticLibrary.h"
+#include "compiler/algorithm/Conv1dAlgorithm.h"
 
 #include <sstream>
 
@@ -116,7 +117,9 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
     h << "/* ---- " << name << ": " << problemString(d) << " ---- */\n";
     for (const VariantPlan &v : k.variants)
         h << "/* schedule for " << v.target.name << ": " << v.schedule.str() << " (" << v.scheduleSource << ") */\n";
-    h << "\n/* Halide entry point: src " << (nwc ? "[mb][iw][ic]" : "[mb][ic][iw]") << ", wei [oc][ic/g][kw]"
+    const char *wei = d.wei_layout == CONVGEN_WEI_OWI16O ? "[oc/16][kw][ic/g][16] (convgen_conv1d_pack_weights)"
+                                                         : "[oc][ic/g][kw]";
+    h << "\n/* Halide entry point: src " << (nwc ? "[mb][iw][ic]" : "[mb][ic][iw]") << ", wei " << wei
       << (d.bias ? ", bia [oc]" : "") << ", dst " << (nwc ? "[mb][ow][oc]" : "[mb][oc][ow]")
       << ". Returns 0 or a Halide error code. */\n";
     h << "int " << buf << "(struct halide_buffer_t *src, struct halide_buffer_t *wei, "
@@ -160,7 +163,8 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
         dims("sd", "iw", ic, "mb");
         dims("dd", "w", oc, "mb");
     }
-    dims("wd", std::to_string(d.kw), std::to_string(d.ic / d.g), oc);
+    const std::vector<int> w = weightShape(d);
+    dims("wd", std::to_string(w[0]), std::to_string(w[1]), std::to_string(w[2]));
     h << "    struct halide_dimension_t bd[1] = {{0, " << d.oc << ", 1, 0}};\n";
     h << "    struct halide_buffer_t s, wt, b, o;\n"
       << "    memset(&s, 0, sizeof s); memset(&wt, 0, sizeof wt); memset(&b, 0, sizeof b); memset(&o, 0, sizeof o);\n"
@@ -200,7 +204,8 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
       << "        {" << d.ic << ", " << d.oc << ", " << d.kw << ", " << d.sw << ", " << d.dw << ", " << d.pw_l << ", "
       << d.pw_r << ", " << d.g << ", " << d.mb << ", " << d.iw << ", " << enumName(d.padding_mode) << ", "
       << enumName(d.activation) << ", " << (nwc ? "CONVGEN_LAYOUT_NWC" : "CONVGEN_LAYOUT_NCW") << ", "
-      << enumName(d.dtype) << ", " << d.bias << "},\n"
+      << enumName(d.dtype) << ", " << d.bias << ", "
+      << (d.wei_layout == CONVGEN_WEI_OWI16O ? "CONVGEN_WEI_OWI16O" : "CONVGEN_WEI_OIW") << "},\n"
       << "        " << name << "_erased};\n    return &k;\n}\n\n";
 }
 

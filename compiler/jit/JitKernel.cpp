@@ -102,7 +102,8 @@ std::unique_ptr<JitKernel> JitKernel::buildAutoscheduled(const convgen_conv1d_de
         const bool nwc = desc.layout == CONVGEN_LAYOUT_NWC;
         const int ic = int(desc.ic), oc = int(desc.oc), n = int(mb), w = int(iw), o = int(ow);
         f.src.set_estimates(nwc ? Halide::Region{{0, ic}, {0, w}, {0, n}} : Halide::Region{{0, w}, {0, ic}, {0, n}});
-        f.wei.set_estimates({{0, int(desc.kw)}, {0, int(desc.ic / desc.g)}, {0, oc}});
+        const std::vector<int> ws = weightShape(desc);
+        f.wei.set_estimates({{0, ws[0]}, {0, ws[1]}, {0, ws[2]}});
         if (desc.bias) f.bia.set_estimates({{0, oc}});
         f.dst.set_estimates(nwc ? Halide::Region{{0, oc}, {0, o}, {0, n}} : Halide::Region{{0, o}, {0, oc}, {0, n}});
         Halide::AutoschedulerParams params(autoscheduler, {{"parallelism", std::to_string(std::max(1, threads))}});
@@ -158,7 +159,7 @@ int JitKernel::run(const void *src, const void *wei, const void *bia, void *dst,
     const int ow = int(convgen_conv1d_output_length(&d, iw));
     const bool nwc = d.layout == CONVGEN_LAYOUT_NWC;
     auto srcBuf = nwc ? wrap(t, src, {int(d.ic), int(iw), int(mb)}) : wrap(t, src, {int(iw), int(d.ic), int(mb)});
-    auto weiBuf = wrap(t, wei, {int(d.kw), int(d.ic / d.g), int(d.oc)});
+    auto weiBuf = wrap(t, wei, weightShape(d));
     auto dstBuf = nwc ? wrap(t, dst, {int(d.oc), ow, int(mb)}) : wrap(t, dst, {ow, int(d.oc), int(mb)});
     t_lastError.clear();
     if (state_->poisoned) std::feclearexcept(FE_INVALID);

@@ -30,7 +30,7 @@ AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p) {
     const ScheduleCandidate *c = findCandidate(p.candidate);
     if (!c) return o;
     if (c->packsWeights) o.weightBlock = p.ocBlock;
-    if (p.trimTaps) o.tapTile = p.vector * p.owBlock;
+    if (p.trimTaps) o.tapTile = (c->packsWeights ? 1 : p.vector) * p.owBlock;  // packsWeights: owBlock counts positions
     o.directFrom = p.directFrom;
     return o;
 }
@@ -51,8 +51,12 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = c.name + " takes no ow_tiles: " + p.str();
             return false;
         }
-        if ((p.blocksOuter || p.trimTaps) && !c.takesBlocksOuter) {
-            if (error) *error = c.name + " takes no blocks_outer or trim_taps: " + p.str();
+        if (p.blocksOuter && !c.takesBlocksOuter) {
+            if (error) *error = c.name + " takes no blocks_outer: " + p.str();
+            return false;
+        }
+        if (p.trimTaps && !c.takesTrimTaps) {
+            if (error) *error = c.name + " takes no trim_taps: " + p.str();
             return false;
         }
         if (p.directFrom != 0 && !c.takesDirectFrom) {

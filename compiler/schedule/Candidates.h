@@ -27,13 +27,15 @@ struct ScheduleCandidate {
     // Where set, the candidate is the default only for the specs and targets this returns "" for,
     // else the reason it is not (for --verbose); it still accepts the others (the tuner tries it).
     std::string (*notDefault)(const convgen_conv1d_desc &d, const TargetVariant &t) = nullptr;
-    // Whether it takes ScheduleParams::blocksOuter and trimTaps (others refuse them). Its accumulator
-    // tiles of vector x owBlock positions start at multiples of their size, so acc can skip the taps
-    // where a whole tile reads padding.
+    // Whether it takes ScheduleParams::blocksOuter (others refuse it).
     bool takesBlocksOuter = false;
     // Whether it takes ScheduleParams::directFrom (others refuse it unless 0): it then specializes
     // dst on the input length, reading the input directly from that length on (stride 1).
     bool takesDirectFrom = false;
+    // Whether it takes ScheduleParams::trimTaps (others refuse it). Its accumulator tiles of vector x
+    // owBlock positions (owBlock with packsWeights) start at multiples of their size, so acc can skip
+    // the taps where a whole tile reads padding.
+    bool takesTrimTaps = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.
@@ -54,7 +56,8 @@ ScheduleParams chooseSchedule(const convgen_conv1d_desc &d, const TargetVariant 
 const ScheduleCandidate *findCandidate(const std::string &name);
 
 // What defineConv1d takes for p: the weight block (p.ocBlock where p's candidate packs weights,
-// else 1), the tap tile (vector x owBlock where p trims taps, else 0) and p.directFrom.
+// else 1), the tap tile (where p trims taps, its accumulator tile's positions, else 0) and
+// p.directFrom.
 AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p);
 
 // Applies p (p.candidate names the candidate, in any list). Returns false for an unknown or

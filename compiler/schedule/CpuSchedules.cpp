@@ -149,6 +149,23 @@ constexpr int kManyChannelsNcwPositions = 12;
 constexpr int kChannelsNcwPositions = 6;
 constexpr int kChannelsNcwTilesPerTask = 8;
 constexpr int64_t kChannelsNcwMinFmas = 1024;
+// ... and where it trims taps (channelsNcwTrims), 3 vectors x 5 positions (4 on 16 registers),
+// 16 tiles per task: the fewer positions a tile has, the fewer of its taps read padding for some of
+// them. wav2vec2_posconv (768 channels, 16 groups of 48, K=128, 64 padding each side, length 49:
+// each output's 49 taps on the input are 38 % of the 128) with Owi16o weights, this EPYC (Zen 4),
+// 1 thread: 1.54x dense_ncw's trimmed default on oiw weights (AVX-512; AVX2 1.33-1.37), where every
+// call found its weights out of cache; in convgen-bench, which warms each up, 1.26-1.31x oneDNN's
+// blocked kernel at 1 and 2 threads. Against 3 x 5 with 16 tiles, all warm, AVX-512, paired, 1 | 2
+// threads: 3 x 4 0.94 | 0.97, 3 x 6 0.94 | 0.92, 3 x 7 0.90 | 0.88, 3 x 8 0.89 | 0.87, 1 x 12 (8
+// tiles) 0.81 | 0.78, 8 tiles 0.96 | 0.96, untrimmed 0.45 (cold). AVX2, against 2 x 6 of 8 lanes: 2
+// x 5 1.00 | 1.05, 3 x 4 0.99 | 1.05, 8 tiles 0.94 | 0.96, 1 x 10 0.91 | 0.85. At lengths 200 and 1000
+// (fewer taps to skip), AVX-512, 1.06 and 0.97 against dense_ncw's default. The reduction runs over
+// input channels inside taps, the Owi16o order: with taps innermost (Oiw16o, 16-channel chunks of
+// 53 taps from 3 blocks apart) it ran at 148 GFLOP/s where this order ran at 218-225 (cold weights).
+constexpr int kTrimmedChannelsNcwVectors = 3;
+constexpr int kManyTrimmedChannelsNcwPositions = 5;
+constexpr int kTrimmedChannelsNcwPositions = 4;
+constexpr int kTrimmedChannelsNcwTilesPerTask = 16;
 // Output channels come in whole vectors of every CPU target (4, 8 or 16 f32 lanes): no channel tails.
 constexpr int kChannelsNcwOcMultiple = 16;
 // nwc: 2 channel vectors x 4 positions = 8 accumulators.
@@ -447,13 +464,20 @@ void nwcApply(Conv1dFuncs &f, const ScheduleParams &p) {
 
 std::string channelsNcwRefuses(const convgen_conv1d_desc &d) {
     if (d.layout != CONVGEN_LAYOUT_NCW) return "unimplemented: needs layout ncw";
-    if (d.g != 1) return "unimplemented: needs groups == 1";
-    if (d.oc % kChannelsNcwOcMultiple != 0)
-        return "unimplemented: needs out_channels a multiple of " + std::to_string(kChannelsNcwOcMultiple);
+    if ((d.oc / d.g) % kChannelsNcwOcMultiple != 0)
+        return "unimplemented: needs out_channels per group a multiple of " + std::to_string(kChannelsNcwOcMultiple);
     return "";
 }
 
+// Where the taps reach past kDenseTilesMaxReach and the weights come in the Owi16o layout (made
+// once, outside the call), the tile skips the taps where all its positions read zero padding.
+bool channelsNcwTrims(const convgen_conv1d_desc &d) {
+    return d.wei_layout == CONVGEN_WEI_OWI16O && d.padding_mode == CONVGEN_PAD_ZEROS &&
+           d.dw * (d.kw - 1) > kDenseTilesMaxReach;
+}
+
 std::string channelsNcwNotDefault(const convgen_conv1d_desc &d, const TargetVariant &t) {
+    if (channelsNcwTrims(d)) return "";
     if (t.vectorRegisters < kManyRegisters) return "not the default: 16 vector registers";
     if (d.sw == 1) return "not the default: stride 1";
     if (d.ic * d.kw < kChannelsNcwMinFmas)
@@ -466,9 +490,16 @@ ScheduleParams channelsNcwDefaults(const convgen_conv1d_desc &d, const TargetVar
     p.candidate = "channels_ncw";
     p.vector = t.vectorLanesF32;
     const bool many = t.vectorRegisters >= kManyRegisters;
-    p.ocBlock = d.oc % (kChannelsNcwVectors * p.vector) == 0 ? kChannelsNcwVectors * p.vector : p.vector;
+    const int64_t ocg = d.oc / d.g;  // a tile's channels lie in one group
+    p.ocBlock = ocg % (kChannelsNcwVectors * p.vector) == 0 ? kChannelsNcwVectors * p.vector : p.vector;
     p.owBlock = many ? kManyChannelsNcwPositions : kChannelsNcwPositions;
     p.owTiles = kChannelsNcwTilesPerTask;
+    if (channelsNcwTrims(d)) {
+        p.trimTaps = true;
+        p.ocBlock = p.vector * largestDivisor(ocg / p.vector, {kTrimmedChannelsNcwVectors, 2});
+        p.owBlock = many ? kManyTrimmedChannelsNcwPositions : kTrimmedChannelsNcwPositions;
+        p.owTiles = kTrimmedChannelsNcwTilesPerTask;
+    }
     return p;
 }
 
@@ -476,12 +507,18 @@ void channelsNcwApply(Conv1dFuncs &f, const ScheduleParams &p) {
     TaskLoops l = taskLoops(f, p, p.owBlock, p.ocBlock, true);
     f.dst.vectorize(l.oi, p.vector).unroll(l.oi).unroll(l.xi);
     stageInput(f, p, l.t, p.owBlock * p.owTiles, false);
-    const std::vector<Var> w = f.packedWeights.args();
-    f.packedWeights.compute_root().vectorize(w[0], p.vector).parallel(w[3]);
+    if (f.packedWeights.defined()) {  // oiw weights, packed per call
+        const std::vector<Var> w = f.packedWeights.args();
+        f.packedWeights.compute_root().vectorize(w[0], p.vector).parallel(w[3]);
+    }
     f.acc.compute_at(f.dst, l.xoi).bound_extent(f.x, p.owBlock).bound_extent(f.o, p.ocBlock);
     f.acc.reorder_storage(f.o, f.x, f.n).reorder(f.o, f.x, f.n);
     f.acc.store_in(MemoryType::Register).vectorize(f.o, p.vector).unroll(f.o).unroll(f.x);
-    f.acc.update().reorder(f.o, f.x, f.r.y, f.r.x, f.n).vectorize(f.o, p.vector).unroll(f.o).unroll(f.x);
+    // The reduction walks the weights in their order: taps innermost where packed per call, input
+    // channels innermost in the Owi16o layout.
+    if (f.packedWeights.defined()) f.acc.update().reorder(f.o, f.x, f.r.y, f.r.x, f.n);
+    else f.acc.update().reorder(f.o, f.x, f.r.x, f.r.y, f.n);
+    f.acc.update().vectorize(f.o, p.vector).unroll(f.o).unroll(f.x);
 }
 
 // ---- generic: always applies; vectorized along the innermost dimension ------------------------
@@ -512,9 +549,10 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
-        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true},
-        {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault},
-        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true, false, nullptr, true},
+        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true, false, true},
+        {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault,
+         false, false, true},
+        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true, false, nullptr, true, false, true},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},
     };

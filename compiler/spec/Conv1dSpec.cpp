@@ -34,6 +34,7 @@ const char *toString(convgen_activation a) {
     return names[a];
 }
 const char *toString(convgen_layout l) { return l == CONVGEN_LAYOUT_NWC ? "nwc" : "ncw"; }
+const char *toString(convgen_weight_layout w) { return w == CONVGEN_WEI_OWI16O ? "Owi16o" : "oiw"; }
 const char *toString(convgen_dtype t) {
     static const char *names[] = {"f32", "f16", "bf16"};
     return names[t];
@@ -56,6 +57,7 @@ std::string problemString(const convgen_conv1d_desc &d) {
     if (d.padding_mode != CONVGEN_PAD_ZEROS) os << "_" << toString(d.padding_mode);
     if (!d.bias) os << "_nobias";
     if (d.activation != CONVGEN_ACT_NONE) os << "_" << toString(d.activation);
+    if (d.wei_layout != CONVGEN_WEI_OIW) os << "_" << toString(d.wei_layout);
     return os.str();
 }
 

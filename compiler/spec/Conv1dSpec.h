@@ -34,7 +34,7 @@ struct Conv1dSpec {
 
 // Canonical problem string in benchdnn order, e.g. f32_mb1ic512oc512iw3000kw3sw2pw1dw1g1; a dynamic
 // batch or length reads `mbx` / `iwx`; asymmetric padding adds `pwr<right>`; options that differ from
-// the defaults follow as suffixes (_nwc, _reflect, _nobias, _relu).
+// the defaults follow as suffixes (_nwc, _reflect, _nobias, _relu, _Owi16o).
 std::string problemString(const convgen_conv1d_desc &d);
 
 // A stable 16-hex-digit hash of the name and problem (FNV-1a), recorded in the manifest.
@@ -44,5 +44,6 @@ const char *toString(convgen_padding_mode m);
 const char *toString(convgen_activation a);
 const char *toString(convgen_layout l);
 const char *toString(convgen_dtype t);
+const char *toString(convgen_weight_layout w);
 
 }  // namespace convgen

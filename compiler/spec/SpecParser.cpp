@@ -23,9 +23,10 @@ namespace yaml = llvm::yaml;
 
 constexpr int64_t kMaxDimension = std::numeric_limits<int32_t>::max();  // Halide indexes with int32
 
-const std::array<const char *, 15> kKeys = {"name",   "in_channels", "out_channels", "kernel_size",  "stride",
+const std::array<const char *, 16> kKeys = {"name",   "in_channels", "out_channels", "kernel_size",  "stride",
                                             "padding", "padding_mode", "dilation",   "groups",        "bias",
-                                            "activation", "layout",   "dtype",        "batch",        "length"};
+                                            "activation", "layout",   "dtype",        "batch",        "length",
+                                            "weight_layout"};
 
 const std::set<std::string> kCKeywords = {
     "auto",   "break",    "case",   "char",     "const",   "continue", "default",  "do",       "double",
@@ -272,6 +273,8 @@ private:
             choice(v, key, std::array<const char *, 2>{"ncw", "nwc"}, d.layout);
         } else if (key == "dtype") {
             choice(v, key, std::array<const char *, 3>{"f32", "f16", "bf16"}, d.dtype);
+        } else if (key == "weight_layout") {
+            choice(v, key, std::array<const char *, 2>{"oiw", "Owi16o"}, d.wei_layout);
         } else if (key == "batch") {
             sizeOrDynamic(v, key, d.mb);
         } else if (key == "length") {

@@ -73,19 +73,22 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                 add(p);
             }
         } else if (c.name == "channels_ncw") {
-            // vecs x pos accumulators, the weight vectors and a broadcast; channel blocks divide oc
+            // vecs x pos accumulators, the weight vectors and a broadcast; channel blocks divide a group
             for (int vecs = 1; vecs <= 4; ++vecs)
-                for (int pos : {4, 6, 8, 12, 14, 16, 24, 28})
-                    if (vecs * pos + vecs + 1 <= t.vectorRegisters && d.oc % (vecs * base.vector) == 0) {
+                for (int pos : {4, 5, 6, 8, 12, 14, 16, 24, 28})
+                    if (vecs * pos + vecs + 1 <= t.vectorRegisters && (d.oc / d.g) % (vecs * base.vector) == 0) {
                         ScheduleParams p = base;
                         p.ocBlock = vecs * base.vector, p.owBlock = pos;
                         add(p);
                     }
-            for (int tiles : {2, 16}) {
+            for (int tiles : {2, 8, 16}) {
                 ScheduleParams p = base;
                 p.owTiles = tiles;
                 add(p);
             }
+            ScheduleParams p = base;  // tap trimming on or off, at the default tile
+            p.trimTaps = !base.trimTaps;
+            add(p);
         } else if (c.name == "channels_nwc") {
             for (int vecs = 1; vecs <= 4; ++vecs)
                 for (int pos = 1; pos <= 8; ++pos)

@@ -81,8 +81,9 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
     for (const TuningTrial &tr : db.trials(key)) done[tr.schedule] = tr;
     rep.resumed = int(done.size());
 
-    const std::vector<uint8_t> src = filled(d, mb * d.ic * iw), wei = filled(d, d.oc * (d.ic / d.g) * d.kw),
-                               bia = filled(d, d.oc);
+    const std::vector<uint8_t> src = filled(d, mb * d.ic * iw), bia = filled(d, d.oc);
+    std::vector<uint8_t> wei = filled(d, d.oc * (d.ic / d.g) * d.kw);
+    convgen_conv1d_pack_weights(&d, std::vector<uint8_t>(wei).data(), wei.data());  // the kernel's weight layout
     std::vector<uint8_t> dst(size_t(mb * d.oc * ow) * size_t(convgen_dtype_size(d.dtype)));
     auto runner = [&](const JitKernel &k, const ScheduleParams &p, bool confirming = false) {
         return [&, confirming] {

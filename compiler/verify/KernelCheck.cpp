@@ -44,6 +44,8 @@ CheckCase makeCase(const convgen_conv1d_desc &d, int64_t mb, int64_t iw, Fill ki
     c.src = fill(d.dtype, mb * d.ic * iw, kind, state);
     c.wei = fill(d.dtype, d.oc * (d.ic / d.g) * d.kw, kind, state);
     c.bia = fill(d.dtype, d.oc, kind, state);
+    c.kernelWei.resize(c.wei.size());
+    convgen_conv1d_pack_weights(&d, c.wei.data(), c.kernelWei.data());  // the spec checked its layout
     const size_t n = size_t(mb * d.oc * std::max<int64_t>(c.ow, 0));
     c.want.resize(n);
     c.magnitude.resize(n);
@@ -57,7 +59,7 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
     // Canary-filled output: an element the kernel forgot to write cannot pass by accident.
     std::vector<uint8_t> dst(n * size_t(convgen_dtype_size(d.dtype)), 0xA5);
     std::string error;
-    r.status = kernel(c.src.data(), c.wei.data(), c.bia.data(), dst.data(), c.mb, c.iw, &error);
+    r.status = kernel(c.src.data(), c.kernelWei.data(), c.bia.data(), dst.data(), c.mb, c.iw, &error);
     if (r.status != 0) {
         r.pass = false;
         r.failure = "kernel returned " + std::to_string(r.status) + ": " + error;

@@ -24,11 +24,12 @@ enum class Fill {
 struct CheckCase {
     int64_t mb = 1, iw = 1, ow = 1;
     Fill fill = Fill::Random;
-    std::vector<uint8_t> src, wei, bia;
+    std::vector<uint8_t> src, wei, bia;  // wei as the reference reads it: [oc][ic/g][kw]
+    std::vector<uint8_t> kernelWei;       // wei in the kernel's weight layout (desc.wei_layout)
     std::vector<double> want, magnitude;  // reference output and sum |w*x| + |b| per output
 };
 
-// Fills inputs (seeded, deterministic) and computes the reference.
+// Fills inputs (seeded, deterministic), packs the weights for the kernel and computes the reference.
 CheckCase makeCase(const convgen_conv1d_desc &d, int64_t mb, int64_t iw, Fill fill, uint64_t seed);
 
 struct CheckResult {

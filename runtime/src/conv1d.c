@@ -3,6 +3,7 @@
 #include "convgen/status.h"
 
 #include <stdio.h>
+#include <string.h>
 
 static int64_t floor_div(int64_t a, int64_t b) {
     int64_t q = a / b;
@@ -65,6 +66,29 @@ int64_t convgen_conv1d_min_length(const convgen_conv1d_desc *d) {
     }
     while (convgen_conv1d_output_length(d, iw) < 1) ++iw;
     return iw;
+}
+
+int convgen_conv1d_pack_weights(const convgen_conv1d_desc *d, const void *wei, void *packed) {
+    if (!d || !wei || !packed) return CONVGEN_ERROR_NULL_POINTER;
+    const int64_t icg = d->ic / d->g, ocg = d->oc / d->g, per_oc = icg * d->kw;
+    const size_t elem = (size_t)convgen_dtype_size(d->dtype);
+    if (d->wei_layout == CONVGEN_WEI_OIW) {
+        memcpy(packed, wei, (size_t)(d->oc * per_oc) * elem);
+        return CONVGEN_OK;
+    }
+    if (d->wei_layout != CONVGEN_WEI_OWI16O || ocg % 16 != 0) return CONVGEN_ERROR_BAD_SIZE;
+    /* Element (o, i, k) goes to ((o / 16 * kw + k) * icg + i) * 16 + o % 16: 16 rows of wei read
+     * front to back at a time, 16 elements written together. */
+    for (int64_t ob = 0; ob < d->oc / 16; ++ob)
+        for (int64_t i = 0; i < icg; ++i)
+            for (int64_t k = 0; k < d->kw; ++k) {
+                const int64_t to = ((ob * d->kw + k) * icg + i) * 16, from = ob * 16 * per_oc + i * d->kw + k;
+                for (int64_t oi = 0; oi < 16; ++oi) {
+                    if (elem == 4) ((uint32_t *)packed)[to + oi] = ((const uint32_t *)wei)[from + oi * per_oc];
+                    else ((uint16_t *)packed)[to + oi] = ((const uint16_t *)wei)[from + oi * per_oc];
+                }
+            }
+    return CONVGEN_OK;
 }
 
 int convgen_dtype_size(convgen_dtype t) { return t == CONVGEN_F32 ? 4 : 2; }

@@ -38,11 +38,13 @@ static void check_kernel(const convgen_kernel *k, int64_t mb, int64_t iw) {
     const int64_t ow = convgen_conv1d_output_length(d, iw);
     void *src = filled(d->dtype, mb * d->ic * iw), *wei = filled(d->dtype, d->oc * (d->ic / d->g) * d->kw);
     void *bia = filled(d->dtype, d->oc);
+    void *packed = malloc((size_t)(d->oc * (d->ic / d->g) * d->kw) * (size_t)convgen_dtype_size(d->dtype));
+    EXPECT(convgen_conv1d_pack_weights(d, wei, packed) == CONVGEN_OK, "%s: weights not packed", k->name);
     const int64_t n = mb * d->oc * ow;
     void *dst = malloc((size_t)n * 4);
     double *want = malloc((size_t)n * sizeof(double));
     memset(dst, 0xA5, (size_t)n * 4);
-    int rc = k->fn(src, wei, bia, dst, mb, iw);
+    int rc = k->fn(src, packed, bia, dst, mb, iw);
     EXPECT(rc == CONVGEN_OK, "%s mb=%lld iw=%lld returned %d (%s)", k->name, (long long)mb, (long long)iw, rc,
            convgen_status_string(rc));
     convgen_reference_conv1d(d, mb, iw, src, wei, bia, want, NULL);
@@ -63,7 +65,7 @@ static void check_kernel(const convgen_kernel *k, int64_t mb, int64_t iw) {
     }
     EXPECT(bad == 0, "%s mb=%lld iw=%lld: %d outputs differ from the reference", k->name, (long long)mb, (long long)iw,
            bad);
-    free(src), free(wei), free(bia), free(dst), free(want);
+    free(src), free(wei), free(packed), free(bia), free(dst), free(want);
 }
 
 static void check_errors(const convgen_kernel *k) {

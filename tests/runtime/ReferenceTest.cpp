@@ -180,6 +180,32 @@ TEST(SizeRules, CheckSizesMessages) {
     EXPECT_EQ(convgen_conv1d_check_sizes(&d, 0, 3, nullptr, 0), CONVGEN_ERROR_BAD_SIZE);
 }
 
+// The layout itself: element (o, i, k) at ((o / 16 * kw + k) * ic/g + i) * 16 + o % 16.
+TEST(WeightLayout, PackingPlacesEveryElement) {
+    convgen_conv1d_desc d{};
+    d.ic = 6, d.oc = 32, d.g = 2, d.kw = 3, d.sw = d.dw = 1;
+    const int64_t icg = 3, n = d.oc * icg * d.kw;
+    std::vector<float> wei((size_t)n), packed((size_t)n, -1.0f);
+    for (int64_t j = 0; j < n; ++j) wei[size_t(j)] = float(j);  // element (o, i, k) holds (o * icg + i) * kw + k
+    EXPECT_EQ(convgen_conv1d_pack_weights(&d, wei.data(), packed.data()), CONVGEN_OK);
+    EXPECT_EQ(packed, wei);  // oiw: a copy
+    d.wei_layout = CONVGEN_WEI_OWI16O;
+    ASSERT_EQ(convgen_conv1d_pack_weights(&d, wei.data(), packed.data()), CONVGEN_OK);
+    for (int64_t o = 0; o < d.oc; ++o)
+        for (int64_t i = 0; i < icg; ++i)
+            for (int64_t k = 0; k < d.kw; ++k)
+                ASSERT_EQ(packed[size_t(((o / 16 * d.kw + k) * icg + i) * 16 + o % 16)], float((o * icg + i) * d.kw + k))
+                    << "o=" << o << " i=" << i << " k=" << k;
+    std::vector<uint16_t> half((size_t)n), halfPacked((size_t)n);
+    for (int64_t j = 0; j < n; ++j) half[size_t(j)] = uint16_t(j);
+    d.dtype = CONVGEN_F16;
+    ASSERT_EQ(convgen_conv1d_pack_weights(&d, half.data(), halfPacked.data()), CONVGEN_OK);
+    EXPECT_EQ(halfPacked[size_t(((1 * d.kw + 2) * icg + 1) * 16 + 5)], uint16_t(((16 + 5) * icg + 1) * d.kw + 2));
+    d.g = 4;  // 8 output channels per group
+    EXPECT_EQ(convgen_conv1d_pack_weights(&d, wei.data(), packed.data()), CONVGEN_ERROR_BAD_SIZE);
+    EXPECT_EQ(convgen_conv1d_pack_weights(&d, nullptr, packed.data()), CONVGEN_ERROR_NULL_POINTER);
+}
+
 TEST(Half, F16RoundTripsAndRounds) {
     EXPECT_EQ(convgen_f32_to_f16(1.0f), 0x3c00);
     EXPECT_EQ(convgen_f32_to_f16(-2.0f), 0xc000);

@@ -175,6 +175,31 @@ TEST_F(Cli, RunMatchesReference) {
     for (size_t i = 0; i < 15; ++i) EXPECT_NEAR(y[i], want[i], 1e-5) << i;
 }
 
+TEST_F(Cli, RunPacksWeightsForOwi16oKernels) {
+    // 2 groups of 16 output channels, taps past 64 (channels_ncw skips taps per tile); --weight in
+    // PyTorch's order.
+    write("p.yaml", "name: packed\nin_channels: 4\nout_channels: 32\nkernel_size: 67\ngroups: 2\npadding: 33\n"
+                    "weight_layout: Owi16o\n");
+    std::vector<double> x(4 * 9), w(32 * 2 * 67), b(32);
+    for (size_t i = 0; i < x.size(); ++i) x[i] = double(int(i % 7) - 3);
+    for (size_t i = 0; i < w.size(); ++i) w[i] = double(int(i % 5) - 2);
+    for (size_t i = 0; i < b.size(); ++i) b[i] = double(i % 3);
+    writeNpy("x.npy", "<f4", {1, 4, 9}, x);
+    writeNpy("w.npy", "<f4", {32, 2, 67}, w);
+    writeNpy("b.npy", "<f4", {32}, b);
+    Result r = convgen("run " + path("p.yaml") + " --kernel packed --input " + path("x.npy") + " --weight " +
+                       path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy"));
+    ASSERT_EQ(r.code, 0) << r.err;
+    std::vector<float> y = readNpyF32("y.npy");
+    ASSERT_EQ(y.size(), 32u * 9u);
+    convgen_conv1d_desc d{};
+    d.ic = 4, d.oc = 32, d.kw = 67, d.sw = d.dw = 1, d.g = 2, d.pw_l = d.pw_r = 33, d.bias = 1;
+    std::vector<float> xf(x.begin(), x.end()), wf(w.begin(), w.end()), bf(b.begin(), b.end());
+    std::vector<double> want(y.size());
+    ASSERT_EQ(convgen_reference_conv1d(&d, 1, 9, xf.data(), wf.data(), bf.data(), want.data(), nullptr), 0);
+    for (size_t i = 0; i < y.size(); ++i) EXPECT_EQ(y[i], want[i]) << i;  // integers: exact
+}
+
 TEST_F(Cli, RunAcceptsFloat16ForF16Kernels) {
     write("k.yaml", kSpec);
     writeNpy("x.npy", "<f2", {1, 4, 1}, {1, 2, 3, 4});

@@ -43,7 +43,9 @@ const char *kHelp =
     "For each layer of CSV (columns as shared/bench/shapes.csv) and each thread count, in one run:\n"
     "measures the machine's f32 FMA peak and triad bandwidth (L3- and DRAM-sized); times convgen's\n"
     "kernel (ncw f32, batch and length dynamic; the default schedule, or with --db the one `generate\n"
-    "--db` takes for the thread count), oneDNN's convolution_forward on\n"
+    "--db` takes for the thread count; its weights in the Owi16o layout where that changes the default\n"
+    "schedule, packed once by convgen_conv1d_pack_weights and timed apart, as oneDNN's reorders are),\n"
+    "oneDNN's convolution_forward on\n"
     "plain ncw and on its own layout (format any, reorders excluded), PyTorch's F.conv1d (Debian's\n"
     "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
     "and checks every output against the naive reference before timing counts. All are timed\n"
@@ -58,7 +60,8 @@ const char *kHelp =
     "of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
     "  --threads LIST  thread counts (default 1,2); each runs in its own process\n"
     "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
-    "                  best_peer_gflops, ratio, ratio_paired, peak_pct, roofline_pct\n"
+    "                  best_peer_gflops, ratio, ratio_paired, peak_pct, roofline_pct, weight_layout,\n"
+    "                  pack_ms (convgen's weight packing; 0 for oiw)\n"
     "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
     "  --layers LIST   only these layer names\n"
     "  --db FILE       convgen's kernels take their tuned schedules (per thread count), and a second\n"
@@ -134,7 +137,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     }
     std::vector<float> dst(cc.want.size());
     std::vector<std::function<void()>> runs = {
-        [&] { def.run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
+        [&] { def.run(cc.src.data(), cc.kernelWei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
     std::vector<Alt *> timed;
     for (Alt &a : alts) {
         if (!a.kernel) continue;
@@ -147,7 +150,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
             continue;
         }
         JitKernel *k = a.kernel;
-        runs.push_back([&, k] { k->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
+        runs.push_back([&, k] { k->run(cc.src.data(), cc.kernelWei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
         timed.push_back(&a);
     }
     const Rounds t = interleavedRounds(runs, minTime * 2, 5);
@@ -186,7 +189,18 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     return out;
 }
 
-int runThreads(const std::vector<Layer> &layers, int threads, double minTime, const std::string &jsonPath,
+// The layer as convgen is deployed: its weights in the Owi16o layout (packed once, outside the
+// call) where that changes convgen's default schedule, else as PyTorch has them.
+Layer deployed(Layer l, const TargetVariant &variant) {
+    Layer blocked = l;
+    blocked.desc.wei_layout = CONVGEN_WEI_OWI16O;
+    if ((l.desc.oc / l.desc.g) % 16 == 0 &&
+        chooseSchedule(blocked.desc, variant, nullptr).str() != chooseSchedule(l.desc, variant, nullptr).str())
+        return blocked;
+    return l;
+}
+
+int runThreads(std::vector<Layer> layers, int threads, double minTime, const std::string &jsonPath,
                const std::string &dbPath) {
     const char *wanted = std::getenv("CONVGEN_BENCH_TARGET");
     const std::optional<TargetVariant> chosen = variantNamed(wanted ? wanted : "host");
@@ -195,6 +209,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         return 1;
     }
     const TargetVariant variant = *chosen;
+    for (Layer &l : layers) l = deployed(l, variant);
     const Ceilings c = measureCeilings(threads, convgen_cpu_has_avx512() && variant.name == "x86-64-avx512");
     std::printf("threads %d: convgen variant %s; f32 FMA peak %.1f GFLOP/s (AVX2 %.1f), triad %.1f GB/s (L3-sized, "
                 "%.0f MiB), %.1f GB/s (DRAM-sized), L3 %.0f MiB\n", threads, variant.name.c_str(), c.peakGflops,
@@ -265,6 +280,12 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
         auto convgenFn = [&](const void *s, const void *w, const void *b, void *o, int64_t n, int64_t len,
                              std::string *e) { return kernel->run(s, w, b, o, n, len, e); };
         CheckResult ok = checkCase(l.desc, cc, convgenFn);
+        double packMs = 0;  // convgen's weights in their layout, made once (not in the kernel's time)
+        if (l.desc.wei_layout != CONVGEN_WEI_OIW) {
+            std::vector<uint8_t> packed(cc.wei.size());
+            packMs = 1e3 * medianSeconds([&] { convgen_conv1d_pack_weights(&l.desc, cc.wei.data(), packed.data()); },
+                                         0.2, 3, 50);
+        }
         std::map<std::string, double> gflops;  // per implementation, checked ones only
         std::map<std::string, std::string> notes;
         std::vector<float> dst(cc.want.size());
@@ -315,7 +336,7 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                 };
             };
             std::vector<std::function<double()>> runs = {warmThenTimed(
-                [&] { kernel->run(cc.src.data(), cc.wei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
+                [&] { kernel->run(cc.src.data(), cc.kernelWei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
             std::vector<std::string> names = {"convgen"};
             if (plainOk) runs.push_back(warmThenTimed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
             if (anyOk) runs.push_back(warmThenTimed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
@@ -349,6 +370,9 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                     cell("oneDNN-any").c_str(), cell("torch").c_str(), cell("onnxruntime").c_str(), best.c_str(), ratio,
                     ratioPaired,
                     ok.pass ? "" : ("  convgen WRONG: " + ok.failure).c_str());
+        if (packMs > 0)
+            std::printf("    convgen: weights in the %s layout, packed once by convgen_conv1d_pack_weights in %.2f ms "
+                        "(not in the time above)\n", toString(l.desc.wei_layout), packMs);
         for (const auto &[name, why] : notes) std::printf("    %s: %s\n", name.c_str(), why.substr(0, 200).c_str());
         std::fflush(stdout);
         llvm::json::Object row{{"name", l.name},
@@ -360,7 +384,9 @@ int runThreads(const std::vector<Layer> &layers, int threads, double minTime, co
                                {"ratio_paired", ratioPaired},
                                {"peak_pct", 100 * convgen / c.peakGflops},
                                {"roofline_pct", 100 * convgen / roof},
-                               {"schedule", kernel->schedule().str()}};
+                               {"schedule", kernel->schedule().str()},
+                               {"weight_layout", toString(l.desc.wei_layout)},
+                               {"pack_ms", packMs}};
         for (const auto &[name, g] : gflops) row[name + "_gflops"] = g;
         if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, plan, *kernel, threads, minTime, flops, row);
         rows.push_back(std::move(row));

@@ -92,7 +92,7 @@ int benchMain(int argc, char **argv) {
             }
             const int64_t ow = c.ow;
             std::vector<uint8_t> dst(size_t(mb * d.oc * ow * convgen_dtype_size(d.dtype)));
-            auto runKernel = [&] { kernel->run(c.src.data(), c.wei.data(), c.bia.data(), dst.data(), mb, iw, nullptr); };
+            auto runKernel = [&] { kernel->run(c.src.data(), c.kernelWei.data(), c.bia.data(), dst.data(), mb, iw, nullptr); };
             const double t = medianSeconds(runKernel, minTime, 5, 100000);
             std::vector<double> ref(c.want.size());
             const double tRef = medianSeconds(

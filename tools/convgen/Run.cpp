@@ -18,7 +18,8 @@ const char *kHelp =
     "\n"
     "Runs kernel NAME of SPEC (compiled for this machine) on NumPy arrays and writes the result.\n"
     "  --input   [N, C, L] for layout ncw, [N, L, C] for nwc; C = in_channels\n"
-    "  --weight  [out_channels, in_channels/groups, kernel_size]\n"
+    "  --weight  [out_channels, in_channels/groups, kernel_size], PyTorch's order whatever the kernel's\n"
+    "            weight_layout (Owi16o kernels get them packed)\n"
     "  --bias    [out_channels]; required when the kernel has bias, refused when it has none\n"
     "  --output  float32 [N, out_channels, Lout] (ncw) or [N, Lout, out_channels] (nwc), written atomically\n"
     "float32 files are accepted for every dtype (rounded to it on the way in); float16 files only for\n"
@@ -96,6 +97,8 @@ int runMain(int argc, char **argv) {
     if (!toDtype(x, d.dtype, "--input", src, &error) || !toDtype(w, d.dtype, "--weight", wei, &error) ||
         (d.bias && !toDtype(b, d.dtype, "--bias", bia, &error)))
         return fail(error);
+    // --weight is [oc][ic/g][kw], PyTorch's order; the kernel reads its own layout.
+    convgen_conv1d_pack_weights(&d, std::vector<uint8_t>(wei).data(), wei.data());
 
     auto variant = args.has("--target") ? variantNamed(args.get("--target")) : variantNamed("host");
     if (!variant) return fail("unknown target '" + args.get("--target") + "'", 2);

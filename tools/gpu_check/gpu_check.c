@@ -68,6 +68,7 @@ static double next_uniform(unsigned long long *state) {
 typedef struct {
     int64_t mb, iw, ow, nsrc, nwei, ndst;
     void *src, *wei, *bia;
+    void *packed;  /* wei in the kernel's weight layout */
     double *want, *mag;
 } prepared;
 
@@ -91,6 +92,8 @@ static void prepare(int i) {
     for (int64_t j = 0; j < p->nwei; ++j) convgen_store_from_double(d->dtype, p->wei, j, next_uniform(&state));
     for (int64_t j = 0; j < d->oc; ++j) convgen_store_from_double(d->dtype, p->bia, j, next_uniform(&state));
     convgen_reference_conv1d(d, p->mb, p->iw, p->src, p->wei, p->bia, p->want, p->mag);
+    p->packed = malloc((size_t)(p->nwei * es));
+    convgen_conv1d_pack_weights(d, p->wei, p->packed);
 }
 
 static void *worker(void *arg) {
@@ -130,7 +133,7 @@ int main(int argc, char **argv) {
 
         device_array ds, dwt, db, dd;
         int rc = device_alloc(&ds, src, nsrc * es, 1);
-        if (rc == 0) rc = device_alloc(&dwt, wei, nwei * es, 1);
+        if (rc == 0) rc = device_alloc(&dwt, p->packed, nwei * es, 1);
         if (rc == 0) rc = device_alloc(&db, bia, d->oc * es, 1);
         if (rc == 0) rc = device_alloc(&dd, dst, ndst * es, 0);
         if (rc == 0) rc = k->fn(device_ptr(&ds), device_ptr(&dwt), device_ptr(&db), device_ptr(&dd), mb, iw);
@@ -180,7 +183,7 @@ int main(int argc, char **argv) {
         ok ? ++passed : ++failed;
         halide_device_free(NULL, &ds.buf), halide_device_free(NULL, &dwt.buf), halide_device_free(NULL, &db.buf);
         halide_device_free(NULL, &dd.buf);
-        free(src), free(wei), free(bia), free(dst), free(want), free(mag);
+        free(src), free(wei), free(p->packed), free(bia), free(dst), free(want), free(mag);
     }
     if (json) fclose(json);
     printf("%d passed, %d failed\n", passed, failed);

@@ -12,9 +12,15 @@ typedef enum { CONVGEN_PAD_ZEROS = 0, CONVGEN_PAD_REFLECT, CONVGEN_PAD_REPLICATE
 typedef enum { CONVGEN_ACT_NONE = 0, CONVGEN_ACT_RELU, CONVGEN_ACT_SILU, CONVGEN_ACT_GELU, CONVGEN_ACT_TANH, CONVGEN_ACT_SIGMOID } convgen_activation;
 typedef enum { CONVGEN_LAYOUT_NCW = 0, CONVGEN_LAYOUT_NWC } convgen_layout;
 typedef enum { CONVGEN_F32 = 0, CONVGEN_F16, CONVGEN_BF16 } convgen_dtype;
+/* How a kernel reads wei. OIW: [oc][ic/g][kw] (PyTorch's). OWI16O (oneDNN's Owi16o): blocks of 16
+ * output channels, [oc/16][kw][ic/g][16]; needs out_channels per group a multiple of 16. Weights
+ * are constant in inference: convgen_conv1d_pack_weights makes them once, and kernels that read
+ * output channels as vectors load them with no copy per call. */
+typedef enum { CONVGEN_WEI_OIW = 0, CONVGEN_WEI_OWI16O } convgen_weight_layout;
 
-/* PyTorch nn.Conv1d semantics. src is [mb, ic, iw] (ncw) or [mb, iw, ic] (nwc); wei is always
- * [oc, ic/g, kw]; bia is [oc]; dst is [mb, oc, ow] or [mb, ow, oc]. */
+/* PyTorch nn.Conv1d semantics. src is [mb, ic, iw] (ncw) or [mb, iw, ic] (nwc); wei is [oc, ic/g,
+ * kw] or, with wei_layout OWI16O, packed (see convgen_weight_layout); bia is [oc]; dst is [mb, oc,
+ * ow] or [mb, ow, oc]. */
 typedef struct {
     int64_t ic, oc, kw;
     int64_t sw, dw;          /* stride, dilation (PyTorch's: 1 means dense) */
@@ -26,6 +32,7 @@ typedef struct {
     convgen_layout layout;
     convgen_dtype dtype;
     int bias;                /* non-zero: add bia[oc] before the activation */
+    convgen_weight_layout wei_layout;
 } convgen_conv1d_desc;
 
 /* Type-erased entry point of a generated kernel: element pointers of the kernel's dtype. */
@@ -50,6 +57,11 @@ int convgen_conv1d_check_sizes(const convgen_conv1d_desc *d, int64_t mb, int64_t
 
 /* Smallest input length that check_sizes accepts. */
 int64_t convgen_conv1d_min_length(const convgen_conv1d_desc *d);
+
+/* Writes the weights wei, [oc][ic/g][kw] (PyTorch's order), in d's wei_layout to packed (the same
+ * number of elements of d's dtype; for OIW a copy). Returns CONVGEN_OK, CONVGEN_ERROR_NULL_POINTER
+ * or CONVGEN_ERROR_BAD_SIZE (OWI16O with out_channels per group not a multiple of 16). */
+int convgen_conv1d_pack_weights(const convgen_conv1d_desc *d, const void *wei, void *packed);
 
 /* Bytes per element of a dtype (4 or 2). */
 int convgen_dtype_size(convgen_dtype t);

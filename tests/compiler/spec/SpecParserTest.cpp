@@ -46,6 +46,7 @@ TEST(SpecParser, DefaultsArePyTorchs) {
     EXPECT_EQ(s.desc.dtype, CONVGEN_F32);
     EXPECT_EQ(s.desc.mb, 0);
     EXPECT_EQ(s.desc.iw, 0);
+    EXPECT_EQ(s.desc.wei_layout, CONVGEN_WEI_OIW);
     EXPECT_EQ(problemString(s.desc), "f32_mbxic4oc8iwxkw3sw1pw0dw1g1");
 }
 
@@ -78,6 +79,10 @@ TEST(SpecParser, EnumerationsAndWords) {
     EXPECT_EQ(one(kBase + "layout: ncw\n").desc.layout, CONVGEN_LAYOUT_NCW);
     EXPECT_EQ(one(kBase + "batch: dynamic\nlength: dynamic\n").desc.iw, 0);
     EXPECT_EQ(one(kBase + "bias: true\n").desc.bias, 1);
+    const Conv1dSpec blocked = one("name: k\nin_channels: 4\nout_channels: 32\nkernel_size: 3\nweight_layout: Owi16o\n");
+    EXPECT_EQ(blocked.desc.wei_layout, CONVGEN_WEI_OWI16O);
+    EXPECT_EQ(problemString(blocked.desc), "f32_mbxic4oc32iwxkw3sw1pw0dw1g1_Owi16o");
+    EXPECT_EQ(one(kBase + "weight_layout: oiw\n").desc.wei_layout, CONVGEN_WEI_OIW);
 }
 
 TEST(SpecParser, PaddingForms) {
@@ -167,6 +172,10 @@ TEST(SpecParserErrors, PyTorchRules) {
     EXPECT_EQ(errorOf(kBase + "dilation: 4\nlength: 8\n"),
               "t.yaml:6:9: error: padded length (8 + 0 + 0) is shorter than the dilated kernel "
               "(dilation*(kernel_size-1)+1 = 9): the output would be empty");
+    EXPECT_EQ(errorOf("name: k\nin_channels: 4\nout_channels: 32\nkernel_size: 3\ngroups: 4\nweight_layout: Owi16o\n"),
+              "t.yaml:6:16: error: weight_layout Owi16o needs out_channels per group (8) to be a multiple of 16");
+    EXPECT_EQ(errorOf(kBase + "weight_layout: OIW16o\n"),
+              "t.yaml:5:16: error: weight_layout must be one of oiw | Owi16o, got 'OIW16o'");
     // Accepted edge: circular padding equal to the length, reflect one below it.
     EXPECT_TRUE(parse(kBase + "padding: 5\npadding_mode: circular\nlength: 5\n").ok());
     EXPECT_TRUE(parse(kBase + "padding: 4\npadding_mode: reflect\nlength: 5\n").ok());

@@ -151,6 +151,28 @@ TEST_P(RandomSweep, EveryAcceptingCandidateMatchesReference) {
 
 INSTANTIATE_TEST_SUITE_P(Seeded, RandomSweep, ::testing::Range(0, 48));
 
+// Weights in the Owi16o layout (packed by the runtime from PyTorch's order; the reference reads the
+// unpacked ones): every CPU candidate that accepts a problem reads them right, on every variant.
+TEST(BlockedWeights, EveryAcceptingCandidateMatchesReference) {
+    for (int variant = 0; variant < 5; ++variant) {
+        convgen_conv1d_desc d{};
+        d.ic = 6, d.oc = 32, d.g = 2, d.kw = 3, d.sw = d.dw = 1, d.pw_l = d.pw_r = 1, d.bias = 1;
+        d.wei_layout = CONVGEN_WEI_OWI16O;
+        if (variant == 1) d.g = 1, d.ic = 5, d.sw = 2, d.activation = CONVGEN_ACT_RELU;  // dense, strided
+        if (variant == 2) d.ic = d.g = 2, d.kw = 5, d.pw_l = 4, d.pw_r = 0;  // depthwise, multiplier 16
+        if (variant == 3) d.ic = 8, d.oc = 64, d.kw = 70, d.pw_l = d.pw_r = 35;  // taps trimmed per tile
+        if (variant == 4) d.dtype = CONVGEN_BF16, d.layout = CONVGEN_LAYOUT_NWC, d.bias = 0;
+        SCOPED_TRACE(problemString(d));
+        for (const TargetVariant &t : runnableCpuVariants())
+            for (const ScheduleCandidate &c : cpuCandidates()) {
+                if (!c.refuses(d).empty()) continue;
+                ScheduleParams p = c.defaults(d, t);
+                SCOPED_TRACE(t.name + " " + p.str());
+                expectMatchesReference(d, "blocked", t, &p);
+            }
+    }
+}
+
 TEST(ScheduleParams, TunedParametersStillMatch) {
     // Non-default knobs (tails in every tiled dimension) must not change results.
     convgen_conv1d_desc d{};
@@ -182,7 +204,7 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     EXPECT_EQ(error, "generic takes no ow_tiles: " + notTiled.str());
     notTiled.owTiles = 1, notTiled.trimTaps = true;
     EXPECT_FALSE(applySchedule(f, notTiled, &error));
-    EXPECT_EQ(error, "generic takes no blocks_outer or trim_taps: " + notTiled.str());
+    EXPECT_EQ(error, "generic takes no trim_taps: " + notTiled.str());
     d.ic = 2, d.sw = 3;  // narrow_ncw, strided, the same tails
     p = chooseSchedule(d, t, nullptr);
     ASSERT_EQ(p.candidate, "narrow_ncw");
@@ -409,7 +431,7 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.oc = 24;
     why.clear();
     chooseSchedule(d, wide, &why);
-    EXPECT_EQ(why.back(), "channels_ncw: unimplemented: needs out_channels a multiple of 16");
+    EXPECT_EQ(why.back(), "channels_ncw: unimplemented: needs out_channels per group a multiple of 16");
     d.oc = 48;
     ScheduleParams q = channelsNcwParams(d, wide);
     q.ocBlock = 32;  // does not divide 48
@@ -420,4 +442,20 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_FALSE(applySchedule(f48, q, &error));
     EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0 and direct_from 0, " + q.str() +
                          " reads 16, 0 and 0");
+    // Owi16o weights with taps reaching past 64 (wav2vec2's positional conv): channels_ncw, taps
+    // trimmed per tile of positions, 3 vectors where they divide a group, on 32 and 16 registers.
+    convgen_conv1d_desc pc{};
+    pc.ic = pc.oc = 768, pc.g = 16, pc.kw = 128, pc.sw = pc.dw = 1, pc.pw_l = pc.pw_r = 64, pc.bias = 1;
+    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");  // oiw weights
+    pc.wei_layout = CONVGEN_WEI_OWI16O;
+    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).str(),
+              "channels_ncw vec=16 ow_block=5 oc_block=48 parallel=1 ow_tiles=16 trim_taps=1");
+    EXPECT_EQ(chooseSchedule(pc, *variantNamed("x86-64-avx2"), nullptr).str(),
+              "channels_ncw vec=8 ow_block=4 oc_block=24 parallel=1 ow_tiles=16 trim_taps=1");
+    pc.oc = 512;  // 32 channels per group: 2 vectors
+    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).ocBlock, 32);
+    pc.oc = 768, pc.kw = 65;  // reach 64: not past the dense tiles' limit
+    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");
+    pc.kw = 128, pc.padding_mode = CONVGEN_PAD_REFLECT;  // nothing to skip
+    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");
 }
