@@ -160,8 +160,13 @@ constexpr int64_t kChannelsNcwMinFmas = 1024;
 // tiles) 0.81 | 0.78, 8 tiles 0.96 | 0.96, untrimmed 0.45 (cold). AVX2, against 2 x 6 of 8 lanes: 2
 // x 5 1.00 | 1.05, 3 x 4 0.99 | 1.05, 8 tiles 0.94 | 0.96, 1 x 10 0.91 | 0.85. At lengths 200 and 1000
 // (fewer taps to skip), AVX-512, 1.06 and 0.97 against dense_ncw's default. The reduction runs over
-// input channels inside taps, the Owi16o order: with taps innermost (Oiw16o, 16-channel chunks of
-// 53 taps from 3 blocks apart) it ran at 148 GFLOP/s where this order ran at 218-225 (cold weights).
+// input channels inside taps, the Owi16o order: with taps innermost, over the Oiw16o layout tried
+// first (each tile then read 16-channel chunks of 53 taps from 3 blocks far apart), it ran at 148
+// GFLOP/s where this order ran at 218-225 (cold weights). SSE2 and arm64: not measured.
+// Few taps skip little per output, whatever their reach: wavenet_dilated (K=2, dilation 512, 64 ->
+// 128 channels, length 16000) ran at 88.8 GFLOP/s this way with Owi16o weights, where dense_ncw's
+// default had run at 97.9 (1 thread; the suite runs of this session and the last).
+constexpr int kTrimmedChannelsNcwMinTaps = 64;
 constexpr int kTrimmedChannelsNcwVectors = 3;
 constexpr int kManyTrimmedChannelsNcwPositions = 5;
 constexpr int kTrimmedChannelsNcwPositions = 4;
@@ -458,9 +463,10 @@ void nwcApply(Conv1dFuncs &f, const ScheduleParams &p) {
 // on ncw data: the input needs no vector loads at unaligned or strided positions and x has no
 // vector tail, but the tile is transposed on its way out (channels are vector lanes, dst is
 // x-contiguous), one scalar store per output, so it pays where each output takes many FMAs
-// (ic x kw). Weights are packed per call in blocks of ocBlock channels (defineConv1d's weightBlock);
-// unpacked, each step of the reduction loaded 128 bytes 2 KB apart (whisper_conv2) and ran at half
-// the speed.
+// (ic x kw). oiw weights are packed per call in blocks of ocBlock channels (defineConv1d's
+// weightBlock); unpacked, each step of the reduction loaded 128 bytes 2 KB apart (whisper_conv2) and
+// ran at half the speed. Owi16o weights, packed once outside the call, are read as they are. Each
+// tile's channels lie in one group, so its input channels are the same for all its lanes.
 
 std::string channelsNcwRefuses(const convgen_conv1d_desc &d) {
     if (d.layout != CONVGEN_LAYOUT_NCW) return "unimplemented: needs layout ncw";
@@ -469,11 +475,11 @@ std::string channelsNcwRefuses(const convgen_conv1d_desc &d) {
     return "";
 }
 
-// Where the taps reach past kDenseTilesMaxReach and the weights come in the Owi16o layout (made
-// once, outside the call), the tile skips the taps where all its positions read zero padding.
+// Where the kernel has more than kTrimmedChannelsNcwMinTaps taps and the weights come in the Owi16o
+// layout (made once, outside the call), the tile skips the taps where all its positions read zero
+// padding.
 bool channelsNcwTrims(const convgen_conv1d_desc &d) {
-    return d.wei_layout == CONVGEN_WEI_OWI16O && d.padding_mode == CONVGEN_PAD_ZEROS &&
-           d.dw * (d.kw - 1) > kDenseTilesMaxReach;
+    return d.wei_layout == CONVGEN_WEI_OWI16O && d.padding_mode == CONVGEN_PAD_ZEROS && d.kw > kTrimmedChannelsNcwMinTaps;
 }
 
 std::string channelsNcwNotDefault(const convgen_conv1d_desc &d, const TargetVariant &t) {

@@ -442,7 +442,7 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_FALSE(applySchedule(f48, q, &error));
     EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0 and direct_from 0, " + q.str() +
                          " reads 16, 0 and 0");
-    // Owi16o weights with taps reaching past 64 (wav2vec2's positional conv): channels_ncw, taps
+    // Owi16o weights and more than 64 taps (wav2vec2's positional conv): channels_ncw, taps
     // trimmed per tile of positions, 3 vectors where they divide a group, on 32 and 16 registers.
     convgen_conv1d_desc pc{};
     pc.ic = pc.oc = 768, pc.g = 16, pc.kw = 128, pc.sw = pc.dw = 1, pc.pw_l = pc.pw_r = 64, pc.bias = 1;
@@ -454,8 +454,11 @@ TEST(ScheduleCandidates, OrderAndReasons) {
               "channels_ncw vec=8 ow_block=4 oc_block=24 parallel=1 ow_tiles=16 trim_taps=1");
     pc.oc = 512;  // 32 channels per group: 2 vectors
     EXPECT_EQ(chooseSchedule(pc, wide, nullptr).ocBlock, 32);
-    pc.oc = 768, pc.kw = 65;  // reach 64: not past the dense tiles' limit
+    pc.oc = 768, pc.kw = 64;  // 64 taps: too few skipped
     EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");
+    pc.kw = 2, pc.dw = 512, pc.pw_l = 512, pc.pw_r = 0;  // wavenet's reach, 2 taps
+    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");
+    pc.dw = 1, pc.pw_l = pc.pw_r = 64;
     pc.kw = 128, pc.padding_mode = CONVGEN_PAD_REFLECT;  // nothing to skip
     EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");
 }
