@@ -484,6 +484,10 @@ bool channelsNcwTrims(const convgen_conv1d_desc &d) {
 
 std::string channelsNcwNotDefault(const convgen_conv1d_desc &d, const TargetVariant &t) {
     if (channelsNcwTrims(d)) return "";
+    convgen_conv1d_desc blocked = d;
+    blocked.wei_layout = CONVGEN_WEI_OWI16O;
+    if (channelsNcwTrims(blocked))  // a hint for --verbose: the spec can ask for it
+        return "not the default: oiw weights (with weight_layout Owi16o it is, skipping taps per tile)";
     if (t.vectorRegisters < kManyRegisters) return "not the default: 16 vector registers";
     if (d.sw == 1) return "not the default: stride 1";
     if (d.ic * d.kw < kChannelsNcwMinFmas)

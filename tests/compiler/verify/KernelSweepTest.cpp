@@ -446,7 +446,10 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     // trimmed per tile of positions, 3 vectors where they divide a group, on 32 and 16 registers.
     convgen_conv1d_desc pc{};
     pc.ic = pc.oc = 768, pc.g = 16, pc.kw = 128, pc.sw = pc.dw = 1, pc.pw_l = pc.pw_r = 64, pc.bias = 1;
-    EXPECT_EQ(chooseSchedule(pc, wide, nullptr).candidate, "dense_ncw");  // oiw weights
+    why.clear();
+    EXPECT_EQ(chooseSchedule(pc, wide, &why).candidate, "dense_ncw");  // oiw weights
+    EXPECT_EQ(why.back(), "channels_ncw: not the default: oiw weights (with weight_layout Owi16o it is, skipping "
+                          "taps per tile)");
     pc.wei_layout = CONVGEN_WEI_OWI16O;
     EXPECT_EQ(chooseSchedule(pc, wide, nullptr).str(),
               "channels_ncw vec=16 ow_block=5 oc_block=48 parallel=1 ow_tiles=16 trim_taps=1");
