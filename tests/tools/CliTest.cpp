@@ -152,30 +152,45 @@ TEST_F(Cli, VerifyPassesAndReportsErrors) {
     EXPECT_EQ(r.code, 2);
 }
 
-TEST_F(Cli, RunMatchesReference) {
+// `convgen run` on one kernel with bias, batch 1.
+class CliRun : public Cli {
+protected:
+    // Runs kernel `name` of spec file `yaml` (problem d) on x ([1, ic, iw]), w (PyTorch's [oc, ic/g,
+    // kw]) and b; returns its output and the reference's on the same data (empty output on failure).
+    std::pair<std::vector<float>, std::vector<double>> runWithReference(const std::string &yaml, const std::string &name,
+                                                                        const convgen_conv1d_desc &d, int64_t iw,
+                                                                        const std::vector<double> &x,
+                                                                        const std::vector<double> &w,
+                                                                        const std::vector<double> &b, Result *run) {
+        writeNpy("x.npy", "<f4", {1, long(d.ic), long(iw)}, x);
+        writeNpy("w.npy", "<f4", {long(d.oc), long(d.ic / d.g), long(d.kw)}, w);
+        writeNpy("b.npy", "<f4", {long(d.oc)}, b);
+        *run = convgen("run " + path(yaml) + " --kernel " + name + " --input " + path("x.npy") + " --weight " +
+                       path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy"));
+        std::vector<float> xf(x.begin(), x.end()), wf(w.begin(), w.end()), bf(b.begin(), b.end());
+        std::vector<double> want(size_t(d.oc * convgen_conv1d_output_length(&d, iw)));
+        EXPECT_EQ(convgen_reference_conv1d(&d, 1, iw, xf.data(), wf.data(), bf.data(), want.data(), nullptr), 0);
+        return {run->code == 0 ? readNpyF32("y.npy") : std::vector<float>(), want};
+    }
+};
+
+TEST_F(CliRun, MatchesReference) {
     write("k.yaml", kSpec);
     // cli_conv: [1, 2, 5] input, [3, 2, 3] weights, bias [3]
     std::vector<double> x = {1, -2, 3, 0.5, 2, -1, 0, 4, 1, -3}, w(18), b = {0.5, -1, 2};
     for (size_t i = 0; i < w.size(); ++i) w[i] = double(int(i % 5) - 2) * 0.25;
-    writeNpy("x.npy", "<f4", {1, 2, 5}, x);
-    writeNpy("w.npy", "<f4", {3, 2, 3}, w);
-    writeNpy("b.npy", "<f4", {3}, b);
-    Result r = convgen("run " + path("k.yaml") + " --kernel cli_conv --input " + path("x.npy") + " --weight " +
-                       path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy"));
-    ASSERT_EQ(r.code, 0) << r.err;
-    EXPECT_NE(r.out.find("[1, 3, 5]"), std::string::npos) << r.out;
-    std::vector<float> y = readNpyF32("y.npy");
-    ASSERT_EQ(y.size(), 15u);
     convgen_conv1d_desc d{};
     d.ic = 2, d.oc = 3, d.kw = 3, d.sw = d.dw = d.g = 1, d.pw_l = d.pw_r = 1, d.bias = 1;
     d.activation = CONVGEN_ACT_RELU;
-    std::vector<float> xf(x.begin(), x.end()), wf(w.begin(), w.end()), bf(b.begin(), b.end());
-    std::vector<double> want(15);
-    ASSERT_EQ(convgen_reference_conv1d(&d, 1, 5, xf.data(), wf.data(), bf.data(), want.data(), nullptr), 0);
+    Result r;
+    auto [y, want] = runWithReference("k.yaml", "cli_conv", d, 5, x, w, b, &r);
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("[1, 3, 5]"), std::string::npos) << r.out;
+    ASSERT_EQ(y.size(), 15u);
     for (size_t i = 0; i < 15; ++i) EXPECT_NEAR(y[i], want[i], 1e-5) << i;
 }
 
-TEST_F(Cli, RunPacksWeightsForOwi16oKernels) {
+TEST_F(CliRun, PacksWeightsForOwi16oKernels) {
     // 2 groups of 16 output channels, taps past 64 (channels_ncw skips taps per tile); --weight in
     // PyTorch's order.
     write("p.yaml", "name: packed\nin_channels: 4\nout_channels: 32\nkernel_size: 67\ngroups: 2\npadding: 33\n"
@@ -184,19 +199,12 @@ TEST_F(Cli, RunPacksWeightsForOwi16oKernels) {
     for (size_t i = 0; i < x.size(); ++i) x[i] = double(int(i % 7) - 3);
     for (size_t i = 0; i < w.size(); ++i) w[i] = double(int(i % 5) - 2);
     for (size_t i = 0; i < b.size(); ++i) b[i] = double(i % 3);
-    writeNpy("x.npy", "<f4", {1, 4, 9}, x);
-    writeNpy("w.npy", "<f4", {32, 2, 67}, w);
-    writeNpy("b.npy", "<f4", {32}, b);
-    Result r = convgen("run " + path("p.yaml") + " --kernel packed --input " + path("x.npy") + " --weight " +
-                       path("w.npy") + " --bias " + path("b.npy") + " --output " + path("y.npy"));
-    ASSERT_EQ(r.code, 0) << r.err;
-    std::vector<float> y = readNpyF32("y.npy");
-    ASSERT_EQ(y.size(), 32u * 9u);
     convgen_conv1d_desc d{};
     d.ic = 4, d.oc = 32, d.kw = 67, d.sw = d.dw = 1, d.g = 2, d.pw_l = d.pw_r = 33, d.bias = 1;
-    std::vector<float> xf(x.begin(), x.end()), wf(w.begin(), w.end()), bf(b.begin(), b.end());
-    std::vector<double> want(y.size());
-    ASSERT_EQ(convgen_reference_conv1d(&d, 1, 9, xf.data(), wf.data(), bf.data(), want.data(), nullptr), 0);
+    Result r;
+    auto [y, want] = runWithReference("p.yaml", "packed", d, 9, x, w, b, &r);
+    ASSERT_EQ(r.code, 0) << r.err;
+    ASSERT_EQ(y.size(), 32u * 9u);
     for (size_t i = 0; i < y.size(); ++i) EXPECT_EQ(y[i], want[i]) << i;  // integers: exact
 }
 
