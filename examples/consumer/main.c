@@ -20,7 +20,11 @@ static void check(const convgen_kernel *k, int64_t batch, int64_t length) {
     for (int64_t i = 0; i < nsrc; ++i) src[i] = (float)((i * 7 + 3) % 9 - 4);
     for (int64_t i = 0; i < nwei; ++i) wei[i] = (float)((i * 5 + 1) % 7 - 3);
     for (int64_t i = 0; i < d->oc; ++i) bia[i] = (float)(i % 3 - 1);
-    int rc = k->fn(src, wei, bia, dst, batch, length);
+    /* Kernels read the weights in their spec's weight_layout: PyTorch's order packed once (a copy
+     * for the default, oiw). */
+    float *packed = malloc(sizeof(float) * (size_t)nwei);
+    int rc = convgen_conv1d_pack_weights(d, wei, packed);
+    if (rc == CONVGEN_OK) rc = k->fn(src, packed, bia, dst, batch, length);
     convgen_reference_conv1d(d, batch, length, src, wei, bia, want, NULL);
     double worst = 0;
     for (int64_t i = 0; i < ndst && rc == CONVGEN_OK; ++i) {
@@ -31,7 +35,7 @@ static void check(const convgen_kernel *k, int64_t batch, int64_t length) {
     printf("%-12s batch %lld length %5lld: %s (rc %d, max rel error %.2g)\n", k->name, (long long)batch,
            (long long)length, ok ? "ok" : "WRONG", rc, worst);
     ok ? ++passed : ++failed;
-    free(src), free(wei), free(bia), free(dst), free(want);
+    free(src), free(wei), free(packed), free(bia), free(dst), free(want);
 }
 
 #define CHECK(name)                   \
