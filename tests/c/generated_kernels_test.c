@@ -124,6 +124,18 @@ int main(void) {
            kernels);
     EXPECT(convgen_registry_find("edge_big_pad") != NULL, "edge_big_pad not found");
     EXPECT(convgen_registry_find("no_such_kernel") == NULL, "found a kernel that does not exist");
+    { /* The header's own packing writes what the runtime's does. */
+        const convgen_conv1d_desc *d = &edge_blocked_long_kernel()->desc;
+        const int64_t n = d->oc * (d->ic / d->g) * d->kw;
+        float *w = malloc(sizeof(float) * (size_t)n), *mine = malloc(sizeof(float) * (size_t)n);
+        float *runtime = malloc(sizeof(float) * (size_t)n);
+        for (int64_t i = 0; i < n; ++i) w[i] = (float)i;
+        EXPECT(edge_blocked_long_pack_weights(w, mine) == CONVGEN_OK && convgen_conv1d_pack_weights(d, w, runtime) == CONVGEN_OK &&
+                   memcmp(mine, runtime, sizeof(float) * (size_t)n) == 0,
+               "edge_blocked_long_pack_weights differs from convgen_conv1d_pack_weights");
+        EXPECT(edge_blocked_long_pack_weights(NULL, mine) == CONVGEN_ERROR_NULL_POINTER, "NULL weights packed");
+        free(w), free(mine), free(runtime);
+    }
 
     for (int i = 0; i < convgen_registry_count(); ++i) {
         const convgen_kernel *k = convgen_registry_at(i);
