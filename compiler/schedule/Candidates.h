@@ -21,8 +21,8 @@ struct ScheduleCandidate {
     // Whether apply() reads ScheduleParams::owTiles (x tiles per task); others refuse it unless 1.
     bool takesOwTiles = false;
     // Whether it vectorizes over output channels with the weights packed in blocks of ocBlock
-    // channels (defineConv1d's weightBlock): ocBlock is then a multiple of vector and owBlock counts
-    // positions, not vectors.
+    // channels (defineConv1d's weightBlock; Owi16o weights come packed): ocBlock is then a multiple
+    // of vector and owBlock counts positions, not vectors.
     bool packsWeights = false;
     // Where set, the candidate is the default only for the specs and targets this returns "" for,
     // else the reason it is not (for --verbose); it still accepts the others (the tuner tries it).

@@ -15,8 +15,9 @@ namespace convgen {
 //                             channel rows per parallel task (depthwise_ncw),
 //                             directFrom = input lengths from which each row reads the input
 //                             directly instead of a padded copy (depthwise_ncw, stride 1; 0: never)
-//   channels_ncw              ocBlock = output channels per tile (vectorized, weights packed in
-//                             blocks of it), owBlock = positions per tile, owTiles = tiles per task
+//   channels_ncw              ocBlock = output channels per tile (vectorized, oiw weights packed in
+//                             blocks of it), owBlock = positions per tile, owTiles = tiles per task,
+//                             trimTaps = skip the taps where a whole tile reads zero padding
 //   channels_nwc              ocBlock = output channels per tile (vectorized), owBlock = positions
 //   cuda_dense                vector = threads along x, ocBlock = channels per thread (registers),
 //                             owBlock = threads along channels
