@@ -293,6 +293,12 @@ TEST_F(Cli, BenchPrintsAndWritesJson) {
     EXPECT_NE(json.find("\"gflops\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"problem\": \"f32_mbxic2oc3iwxkw3sw1pw1dw1g1_relu\""), std::string::npos) << json;
     EXPECT_NE(json.find("\"length\": 256"), std::string::npos) << json;
+    EXPECT_NE(json.find("\"pack_ms\": 0"), std::string::npos) << json;  // oiw weights: nothing packed
+    write("p.yaml", "name: packed\nin_channels: 4\nout_channels: 32\nkernel_size: 67\ngroups: 2\npadding: 33\n"
+                    "weight_layout: Owi16o\n");
+    r = convgen("bench " + path("p.yaml") + " --length 64 --threads 1 --min-time 0.01");
+    ASSERT_EQ(r.code, 0) << r.err;
+    EXPECT_NE(r.out.find("weights in the Owi16o layout: packed once in"), std::string::npos) << r.out;
     r = convgen("bench " + path("k.yaml") + " --threads many");
     EXPECT_EQ(r.code, 2);
     EXPECT_NE(r.err.find("needs an integer"), std::string::npos);
