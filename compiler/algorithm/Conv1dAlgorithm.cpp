@@ -9,8 +9,6 @@ using namespace Halide;
 
 namespace {
 
-constexpr int kWeightLayoutBlock = 16;  // CONVGEN_WEI_OWI16O
-
 Expr activate(convgen_activation act, Expr v) {
     switch (act) {
     case CONVGEN_ACT_RELU: return max(v, 0.0f);
@@ -61,7 +59,7 @@ Type halideType(convgen_dtype t) {
 
 std::vector<int> weightShape(const convgen_conv1d_desc &d) {
     const int icg = int(d.ic / d.g);
-    if (d.wei_layout == CONVGEN_WEI_OWI16O) return {kWeightLayoutBlock, icg, int(d.oc) / kWeightLayoutBlock * int(d.kw)};
+    if (d.wei_layout == CONVGEN_WEI_OWI16O) return {CONVGEN_WEI_BLOCK, icg, int(d.oc) / CONVGEN_WEI_BLOCK * int(d.kw)};
     return {int(d.kw), icg, int(d.oc)};
 }
 
@@ -101,7 +99,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     f.input = Func(name + "_input");
     f.input(p, c, n) = toF32(d.dtype, padded(p, c, n));
     f.weights = Func(name + "_weights");
-    f.weights(k, i, o) = toF32(d.dtype, blockedWeights ? f.wei(o % kWeightLayoutBlock, i, o / kWeightLayoutBlock * int(d.kw) + k)
+    f.weights(k, i, o) = toF32(d.dtype, blockedWeights ? f.wei(o % CONVGEN_WEI_BLOCK, i, o / CONVGEN_WEI_BLOCK * int(d.kw) + k)
                                                        : f.wei(k, i, o));
 
     f.r = RDom(0, icg, 0, int(d.kw), name + "_r");

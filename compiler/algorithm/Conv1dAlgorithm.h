@@ -64,9 +64,9 @@ struct Conv1dFuncs {
 // accumulation, bias and activation fused. Buffer shapes are constrained to the spec (wei's to its
 // layout). With a weight block above 1 and oiw weights, acc reads the weights through packedWeights,
 // a copy in blocks of that many output channels (for schedules that load the weights of consecutive
-// output channels as vectors). With a
-// tap tile and zero padding, acc's reduction skips the taps where a whole tile reads padding. With
-// directFrom (stride 1), acc reads input itself for inputs of at least that length.
+// output channels as vectors). With a tap tile and zero padding, acc's reduction skips the taps
+// where a whole tile reads padding. With directFrom (stride 1), acc reads input itself for inputs of
+// at least that length.
 Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options = {});
 
 // The extents of the wei buffer, innermost first, dense: (kw, ic/g, oc) for oiw weights, (16,

@@ -130,17 +130,12 @@ void kernelText(std::ostream &h, const KernelPlan &k) {
       << "    return (num >= 0 ? num / " << d.sw << " : -((-num + " << d.sw - 1 << ") / " << d.sw << ")) + 1;\n}\n\n";
     variantText(h, k);
     if (d.wei_layout == CONVGEN_WEI_OWI16O) {
-        const int64_t icg = d.ic / d.g;
         h << "/* " << name << "'s weights, PyTorch's [oc][ic/g][kw], in its Owi16o layout [oc/16][kw][ic/g][16] (as\n"
           << " * convgen_conv1d_pack_weights writes them). Weights are constant: pack them once. */\n"
           << "static inline int " << name << "_pack_weights(const " << T << " *wei, " << T << " *packed) {\n"
           << "    if (!wei || !packed) return CONVGEN_ERROR_NULL_POINTER;\n"
-          << "    for (int64_t ob = 0; ob < " << d.oc / 16 << "; ++ob)\n"
-          << "        for (int64_t i = 0; i < " << icg << "; ++i)\n"
-          << "            for (int64_t k = 0; k < " << d.kw << "; ++k)\n"
-          << "                for (int64_t oi = 0; oi < 16; ++oi)\n"
-          << "                    packed[((ob * " << d.kw << " + k) * " << icg << " + i) * 16 + oi] = wei[((ob * 16 + oi) * "
-          << icg << " + i) * " << d.kw << " + k];\n"
+          << "    convgen_pack_owi16o(" << d.oc << ", " << d.ic / d.g << ", " << d.kw << ", " << convgen_dtype_size(d.dtype)
+          << ", wei, packed);\n"
           << "    return CONVGEN_OK;\n}\n\n";
     }
     h << "/* " << name << ": dst = " << toString(d.activation) << "(conv1d(src, wei)" << (d.bias ? " + bia" : "")

@@ -475,18 +475,19 @@ std::string channelsNcwRefuses(const convgen_conv1d_desc &d) {
     return "";
 }
 
-// Where the kernel has more than kTrimmedChannelsNcwMinTaps taps and the weights come in the Owi16o
-// layout (made once, outside the call), the tile skips the taps where all its positions read zero
-// padding.
-bool channelsNcwTrims(const convgen_conv1d_desc &d) {
-    return d.wei_layout == CONVGEN_WEI_OWI16O && d.padding_mode == CONVGEN_PAD_ZEROS && d.kw > kTrimmedChannelsNcwMinTaps;
+// Kernels of more than kTrimmedChannelsNcwMinTaps taps with zero padding, where a tile of positions
+// skips many taps ...
+bool skipsManyTaps(const convgen_conv1d_desc &d) {
+    return d.padding_mode == CONVGEN_PAD_ZEROS && d.kw > kTrimmedChannelsNcwMinTaps;
 }
+
+// ... which channels_ncw's tile does where the weights come in the Owi16o layout (made once, outside
+// the call).
+bool channelsNcwTrims(const convgen_conv1d_desc &d) { return d.wei_layout == CONVGEN_WEI_OWI16O && skipsManyTaps(d); }
 
 std::string channelsNcwNotDefault(const convgen_conv1d_desc &d, const TargetVariant &t) {
     if (channelsNcwTrims(d)) return "";
-    convgen_conv1d_desc blocked = d;
-    blocked.wei_layout = CONVGEN_WEI_OWI16O;
-    if (channelsNcwTrims(blocked))  // a hint for --verbose: the spec can ask for it
+    if (skipsManyTaps(d))  // a hint for --verbose: the spec can ask for it
         return "not the default: oiw weights (with weight_layout Owi16o it is, skipping taps per tile)";
     if (t.vectorRegisters < kManyRegisters) return "not the default: 16 vector registers";
     if (d.sw == 1) return "not the default: stride 1";

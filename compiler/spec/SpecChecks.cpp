@@ -20,9 +20,9 @@ void checkKernel(const Conv1dSpec &s, std::vector<Diagnostic> &errors) {
     auto error = [&](const std::string &key, const std::string &message) { errors.push_back({s.at(key), message}); };
     if (d.ic % d.g != 0) error("groups", cat("groups (", d.g, ") must divide in_channels (", d.ic, ")"));
     if (d.oc % d.g != 0) error("groups", cat("groups (", d.g, ") must divide out_channels (", d.oc, ")"));
-    else if (d.wei_layout == CONVGEN_WEI_OWI16O && (d.oc / d.g) % 16 != 0)
+    else if (d.wei_layout == CONVGEN_WEI_OWI16O && (d.oc / d.g) % CONVGEN_WEI_BLOCK != 0)
         error("weight_layout", cat("weight_layout Owi16o needs out_channels per group (", d.oc / d.g,
-                                   ") to be a multiple of 16"));
+                                   ") to be a multiple of ", CONVGEN_WEI_BLOCK));
     if (d.iw <= 0) return;  // the remaining rules need a fixed length; the kernel checks them at run time
     if (d.padding_mode == CONVGEN_PAD_REFLECT && (d.pw_l >= d.iw || d.pw_r >= d.iw))
         error("padding_mode", cat("reflect padding (", d.pw_l, ", ", d.pw_r, ") must be smaller than length (", d.iw,

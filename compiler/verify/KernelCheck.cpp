@@ -1,6 +1,7 @@
 // KernelCheck: data fills, the reference and the error bounds every generated kernel is held to.
 #include "KernelCheck.h"
 
+#include "Timing.h"
 #include "compiler/schedule/Candidates.h"
 #include "convgen/reference.h"
 
@@ -44,8 +45,10 @@ CheckCase makeCase(const convgen_conv1d_desc &d, int64_t mb, int64_t iw, Fill ki
     c.src = fill(d.dtype, mb * d.ic * iw, kind, state);
     c.wei = fill(d.dtype, d.oc * (d.ic / d.g) * d.kw, kind, state);
     c.bia = fill(d.dtype, d.oc, kind, state);
-    c.kernelWei.resize(c.wei.size());
-    convgen_conv1d_pack_weights(&d, c.wei.data(), c.kernelWei.data());  // the spec checked its layout
+    if (d.wei_layout != CONVGEN_WEI_OIW) {
+        c.packedWei.resize(c.wei.size());
+        convgen_conv1d_pack_weights(&d, c.wei.data(), c.packedWei.data());  // the spec checked its layout
+    }
     const size_t n = size_t(mb * d.oc * std::max<int64_t>(c.ow, 0));
     c.want.resize(n);
     c.magnitude.resize(n);
@@ -59,7 +62,7 @@ CheckResult checkCase(const convgen_conv1d_desc &d, const CheckCase &c, const Ke
     // Canary-filled output: an element the kernel forgot to write cannot pass by accident.
     std::vector<uint8_t> dst(n * size_t(convgen_dtype_size(d.dtype)), 0xA5);
     std::string error;
-    r.status = kernel(c.src.data(), c.kernelWei.data(), c.bia.data(), dst.data(), c.mb, c.iw, &error);
+    r.status = kernel(c.src.data(), c.kernelWei(), c.bia.data(), dst.data(), c.mb, c.iw, &error);
     if (r.status != 0) {
         r.pass = false;
         r.failure = "kernel returned " + std::to_string(r.status) + ": " + error;
@@ -128,6 +131,12 @@ std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d
     for (int64_t iw : lengths) sizes.push_back({d.mb > 0 ? d.mb : 1, iw});
     if (d.mb <= 0) sizes.push_back({3, lengths.back()});
     return sizes;
+}
+
+double packingSeconds(const convgen_conv1d_desc &d, const CheckCase &c) {
+    if (d.wei_layout == CONVGEN_WEI_OIW) return 0;
+    std::vector<uint8_t> packed(c.wei.size());
+    return medianSeconds([&] { convgen_conv1d_pack_weights(&d, c.wei.data(), packed.data()); }, 0.0, 3, 3);
 }
 
 void accumulate(CheckResult &a, const CheckResult &b) {

@@ -25,8 +25,10 @@ struct CheckCase {
     int64_t mb = 1, iw = 1, ow = 1;
     Fill fill = Fill::Random;
     std::vector<uint8_t> src, wei, bia;  // wei as the reference reads it: [oc][ic/g][kw]
-    std::vector<uint8_t> kernelWei;       // wei in the kernel's weight layout (desc.wei_layout)
+    std::vector<uint8_t> packedWei;       // wei in the kernel's Owi16o layout (empty for oiw)
     std::vector<double> want, magnitude;  // reference output and sum |w*x| + |b| per output
+    // The weights as the kernel reads them (desc.wei_layout).
+    const uint8_t *kernelWei() const { return packedWei.empty() ? wei.data() : packedWei.data(); }
 };
 
 // Fills inputs (seeded, deterministic), packs the weights for the kernel and computes the reference.
@@ -54,6 +56,10 @@ int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p);
 // changes code at an input length (`switchLength`, ScheduleParams::directFrom) the lengths just
 // below, at and a tile plus a tail past it; the fixed sizes when the spec fixes them.
 std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength = 0);
+
+// Median seconds of packing c's weights into d's layout (done once, outside the kernel's time); 0
+// for oiw weights, which are not packed.
+double packingSeconds(const convgen_conv1d_desc &d, const CheckCase &c);
 
 // Merges b into a (worst errors, first failure).
 void accumulate(CheckResult &a, const CheckResult &b);

@@ -76,18 +76,8 @@ int convgen_conv1d_pack_weights(const convgen_conv1d_desc *d, const void *wei, v
         memcpy(packed, wei, (size_t)(d->oc * per_oc) * elem);
         return CONVGEN_OK;
     }
-    if (d->wei_layout != CONVGEN_WEI_OWI16O || ocg % 16 != 0) return CONVGEN_ERROR_BAD_SIZE;
-    /* Element (o, i, k) goes to ((o / 16 * kw + k) * icg + i) * 16 + o % 16: 16 rows of wei read
-     * front to back at a time, 16 elements written together. */
-    for (int64_t ob = 0; ob < d->oc / 16; ++ob)
-        for (int64_t i = 0; i < icg; ++i)
-            for (int64_t k = 0; k < d->kw; ++k) {
-                const int64_t to = ((ob * d->kw + k) * icg + i) * 16, from = ob * 16 * per_oc + i * d->kw + k;
-                for (int64_t oi = 0; oi < 16; ++oi) {
-                    if (elem == 4) ((uint32_t *)packed)[to + oi] = ((const uint32_t *)wei)[from + oi * per_oc];
-                    else ((uint16_t *)packed)[to + oi] = ((const uint16_t *)wei)[from + oi * per_oc];
-                }
-            }
+    if (d->wei_layout != CONVGEN_WEI_OWI16O || ocg % CONVGEN_WEI_BLOCK != 0) return CONVGEN_ERROR_BAD_SIZE;
+    convgen_pack_owi16o(d->oc, icg, d->kw, (int)elem, wei, packed);
     return CONVGEN_OK;
 }
 

@@ -137,7 +137,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
     }
     std::vector<float> dst(cc.want.size());
     std::vector<std::function<void()>> runs = {
-        [&] { def.run(cc.src.data(), cc.kernelWei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
+        [&] { def.run(cc.src.data(), cc.kernelWei(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); }};
     std::vector<Alt *> timed;
     for (Alt &a : alts) {
         if (!a.kernel) continue;
@@ -150,7 +150,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
             continue;
         }
         JitKernel *k = a.kernel;
-        runs.push_back([&, k] { k->run(cc.src.data(), cc.kernelWei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
+        runs.push_back([&, k] { k->run(cc.src.data(), cc.kernelWei(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); });
         timed.push_back(&a);
     }
     const Rounds t = interleavedRounds(runs, minTime * 2, 5);
@@ -194,7 +194,7 @@ std::string scheduleRow(const Layer &l, const CheckCase &cc, const TargetVariant
 Layer deployed(Layer l, const TargetVariant &variant) {
     Layer blocked = l;
     blocked.desc.wei_layout = CONVGEN_WEI_OWI16O;
-    if ((l.desc.oc / l.desc.g) % 16 == 0 &&
+    if ((l.desc.oc / l.desc.g) % CONVGEN_WEI_BLOCK == 0 &&
         chooseSchedule(blocked.desc, variant, nullptr).str() != chooseSchedule(l.desc, variant, nullptr).str())
         return blocked;
     return l;
@@ -280,12 +280,7 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
         auto convgenFn = [&](const void *s, const void *w, const void *b, void *o, int64_t n, int64_t len,
                              std::string *e) { return kernel->run(s, w, b, o, n, len, e); };
         CheckResult ok = checkCase(l.desc, cc, convgenFn);
-        double packMs = 0;  // convgen's weights in their layout, made once (not in the kernel's time)
-        if (l.desc.wei_layout != CONVGEN_WEI_OIW) {
-            std::vector<uint8_t> packed(cc.wei.size());
-            packMs = 1e3 * medianSeconds([&] { convgen_conv1d_pack_weights(&l.desc, cc.wei.data(), packed.data()); },
-                                         0.2, 3, 50);
-        }
+        const double packMs = 1e3 * packingSeconds(l.desc, cc);  // made once, not in the kernel's time
         std::map<std::string, double> gflops;  // per implementation, checked ones only
         std::map<std::string, std::string> notes;
         std::vector<float> dst(cc.want.size());
@@ -336,7 +331,7 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
                 };
             };
             std::vector<std::function<double()>> runs = {warmThenTimed(
-                [&] { kernel->run(cc.src.data(), cc.kernelWei.data(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
+                [&] { kernel->run(cc.src.data(), cc.kernelWei(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
             std::vector<std::string> names = {"convgen"};
             if (plainOk) runs.push_back(warmThenTimed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
             if (anyOk) runs.push_back(warmThenTimed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");

@@ -94,7 +94,7 @@ int benchMain(int argc, char **argv) {
             }
             const int64_t ow = c.ow;
             std::vector<uint8_t> dst(size_t(mb * d.oc * ow * convgen_dtype_size(d.dtype)));
-            auto runKernel = [&] { kernel->run(c.src.data(), c.kernelWei.data(), c.bia.data(), dst.data(), mb, iw, nullptr); };
+            auto runKernel = [&] { kernel->run(c.src.data(), c.kernelWei(), c.bia.data(), dst.data(), mb, iw, nullptr); };
             const double t = medianSeconds(runKernel, minTime, 5, 100000);
             std::vector<double> ref(c.want.size());
             const double tRef = medianSeconds(
@@ -103,13 +103,10 @@ int benchMain(int argc, char **argv) {
             const double flops = 2.0 * double(mb * d.oc * ow) * double(d.ic / d.g * d.kw);
             std::printf("%-24s %-44s %10.4f %9.2f %12.2f %8.1fx\n", spec.name.c_str(), problemString(d).c_str(), t * 1e3,
                         flops / t * 1e-9, tRef * 1e3, tRef / t);
-            double packMs = 0;  // weights packed once, outside the kernel's time
-            if (d.wei_layout != CONVGEN_WEI_OIW) {
-                std::vector<uint8_t> packed(c.wei.size());
-                packMs = 1e3 * medianSeconds([&] { convgen_conv1d_pack_weights(&d, c.wei.data(), packed.data()); }, 0.0, 3, 3);
+            const double packMs = 1e3 * packingSeconds(d, c);  // weights packed once, outside the kernel's time
+            if (packMs > 0)
                 std::printf("    weights in the %s layout: packed once in %.3f ms (not in the time above)\n",
                             toString(d.wei_layout), packMs);
-            }
             std::fflush(stdout);
             rows.push_back(llvm::json::Object{{"kernel", spec.name},
                                               {"problem", problemString(d)},

@@ -12,11 +12,30 @@ typedef enum { CONVGEN_PAD_ZEROS = 0, CONVGEN_PAD_REFLECT, CONVGEN_PAD_REPLICATE
 typedef enum { CONVGEN_ACT_NONE = 0, CONVGEN_ACT_RELU, CONVGEN_ACT_SILU, CONVGEN_ACT_GELU, CONVGEN_ACT_TANH, CONVGEN_ACT_SIGMOID } convgen_activation;
 typedef enum { CONVGEN_LAYOUT_NCW = 0, CONVGEN_LAYOUT_NWC } convgen_layout;
 typedef enum { CONVGEN_F32 = 0, CONVGEN_F16, CONVGEN_BF16 } convgen_dtype;
-/* How a kernel reads wei. OIW: [oc][ic/g][kw] (PyTorch's). OWI16O (oneDNN's Owi16o): blocks of 16
- * output channels, [oc/16][kw][ic/g][16]; needs out_channels per group a multiple of 16. Weights
- * are constant in inference: convgen_conv1d_pack_weights makes them once, and kernels that read
- * output channels as vectors load them with no copy per call. */
+/* How a kernel reads wei. OIW: [oc][ic/g][kw] (PyTorch's). OWI16O (oneDNN's Owi16o): blocks of
+ * CONVGEN_WEI_BLOCK output channels, [oc/16][kw][ic/g][16]; needs out_channels per group a multiple
+ * of 16. Weights are constant in inference: convgen_conv1d_pack_weights makes them once, and kernels
+ * that read output channels as vectors load them with no copy per call. */
 typedef enum { CONVGEN_WEI_OIW = 0, CONVGEN_WEI_OWI16O } convgen_weight_layout;
+#define CONVGEN_WEI_BLOCK 16
+
+/* The OWI16O permutation of oc x icg x kw elements of elem bytes (4 or 2; oc a multiple of 16):
+ * element (o, i, k) of [oc][icg][kw] goes to ((o / 16 * kw + k) * icg + i) * 16 + o % 16. 16 rows
+ * of wei are read front to back at a time and 16 elements written together. What
+ * convgen_conv1d_pack_weights and each generated NAME_pack_weights do. */
+static inline void convgen_pack_owi16o(int64_t oc, int64_t icg, int64_t kw, int elem, const void *wei, void *packed) {
+    const int64_t per_oc = icg * kw;
+    for (int64_t ob = 0; ob < oc / CONVGEN_WEI_BLOCK; ++ob)
+        for (int64_t i = 0; i < icg; ++i)
+            for (int64_t k = 0; k < kw; ++k) {
+                const int64_t to = ((ob * kw + k) * icg + i) * CONVGEN_WEI_BLOCK;
+                const int64_t from = ob * CONVGEN_WEI_BLOCK * per_oc + i * kw + k;
+                for (int64_t oi = 0; oi < CONVGEN_WEI_BLOCK; ++oi) {
+                    if (elem == 4) ((uint32_t *)packed)[to + oi] = ((const uint32_t *)wei)[from + oi * per_oc];
+                    else ((uint16_t *)packed)[to + oi] = ((const uint16_t *)wei)[from + oi * per_oc];
+                }
+            }
+}
 
 /* PyTorch nn.Conv1d semantics. src is [mb, ic, iw] (ncw) or [mb, iw, ic] (nwc); wei is [oc, ic/g,
  * kw] or, with wei_layout OWI16O, packed (see convgen_weight_layout); bia is [oc]; dst is [mb, oc,
