@@ -59,6 +59,14 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = c.name + " takes no trim_taps: " + p.str();
             return false;
         }
+        if (p.phaseTaps && !c.takesPhaseTaps) {
+            if (error) *error = c.name + " takes no phase_taps: " + p.str();
+            return false;
+        }
+        if (p.phaseTaps && f.desc.sw == 1) {
+            if (error) *error = "phase_taps needs stride above 1: " + p.str();
+            return false;
+        }
         if (p.directFrom != 0 && !c.takesDirectFrom) {
             if (error) *error = c.name + " takes no direct_from: " + p.str();
             return false;

@@ -36,6 +36,8 @@ struct ScheduleCandidate {
     // owBlock positions (owBlock with packsWeights) start at multiples of their size, so acc can skip
     // the taps where a whole tile reads padding.
     bool takesTrimTaps = false;
+    // Whether it takes ScheduleParams::phaseTaps (others refuse it; it needs a stride above 1).
+    bool takesPhaseTaps = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.

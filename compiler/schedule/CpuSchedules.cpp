@@ -131,6 +131,17 @@ constexpr int kDepthwiseUnrolledFmas = 256;
 // K=10, stride 5, 512 outputs, 1 thread) ran at 28.5 GFLOP/s with dense_ncw's order and 71 with this
 // one (100 at 2 threads); 3 channels, K=7, 64 outputs, length 16000: 64 and 122 (dense_ncw best 124).
 constexpr int kNarrowMaxInputs = 4;
+// On 16 registers (SSE2, AVX2) strided narrow_ncw layers take the taps in steps of the stride, one
+// tap per stride phase unrolled in each (phase_taps): each tap's phase row and offset are then
+// constants plus the step, not a division by the stride per tap (and the weights of a step are not
+// loop-invariant, which unrolling all taps made them: LLVM hoisted the 40 broadcasts of
+// wav2vec2_fe0 out of the x loop and reloaded them from the stack, 0.81-0.89x). Paired against the
+// plain tap loop, this EPYC (Zen 4), AVX2, 1 thread: wav2vec2_fe0 (1 channel, K=10, stride 5)
+// 1.08-1.10 (1.18 at 2 threads), 3 channels K=7 s2 1.81 (1.62), 1 channel K=3 s2 1.20, 4 channels
+// K=11 s3 1.23, 2 channels K=8 s4 1.03; SSE2 wav2vec2_fe0 1.67, 3 channels K=7 s2 1.07. On
+// AVX-512 (32 registers, 1 x 16 tiles) it was level (0.995-1.02) but for 1 channel K=3 s2,
+// 0.79-0.91, so 32-register targets keep the plain loop. (dense_ncw and im2col_ncw, strided, AVX2:
+// level, 0.996-1.04; all taps unrolled there: 0.91-1.01.)
 // channels_ncw: 2 channel vectors x 12 positions (24 accumulators) on 32 registers, 8 tiles per
 // task. Against dense_ncw's default, paired, this Xeon, AVX-512, 1 | 2 threads: whisper_conv2 (512
 // channels, K=3, stride 2) 1.14 | 1.11, wav2vec2_fe1 (same, no padding) 1.12 | 1.06, a 512->512 K=3
@@ -350,6 +361,7 @@ ScheduleParams narrowDefaults(const convgen_conv1d_desc &d, const TargetVariant 
     ScheduleParams p = denseDefaults(d, t);
     p.candidate = "narrow_ncw";
     p.owTiles = 1;  // each task walks a whole row
+    p.phaseTaps = d.sw > 1 && t.vectorRegisters < kManyRegisters;
     return p;
 }
 
@@ -372,6 +384,10 @@ void narrowApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .bound_extent(f.staged.args()[0], rowTiles + f.stagedExtent(tile) - tile)
         .vectorize(f.staged.args()[0], p.vector);
     registerTile(f, p, xo, ocBlock);
+    if (p.phaseTaps) {
+        RVar step("step"), phase("phase");
+        f.acc.update().split(f.r.y, step, phase, int(f.desc.sw)).unroll(phase);
+    }
 }
 
 // ---- depthwise_ncw: one channel row at a time, vectorized along the length ----------------------
@@ -570,7 +586,7 @@ void genericApply(Conv1dFuncs &f, const ScheduleParams &p) {
 const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true},
-        {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply},
+        {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply, false, false, nullptr, false, false, false, true},
         {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true, false, true},
         {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault,
          false, false, true},

@@ -12,6 +12,7 @@ std::string ScheduleParams::str() const {
     if (owTiles != 1) os << " ow_tiles=" << owTiles;
     if (blocksOuter) os << " blocks_outer=1";
     if (trimTaps) os << " trim_taps=1";
+    if (phaseTaps) os << " phase_taps=1";
     if (directFrom != 0) os << " direct_from=" << directFrom;
     return os.str();
 }
@@ -44,7 +45,9 @@ std::optional<ScheduleParams> ScheduleParams::parse(const std::string &text) {
         more = bool(in >> word);
     }
     for (auto [flag, out] :
-         {std::pair<const char *, bool *>{"blocks_outer=1", &p.blocksOuter}, {"trim_taps=1", &p.trimTaps}})
+         {std::pair<const char *, bool *>{"blocks_outer=1", &p.blocksOuter},
+          {"trim_taps=1", &p.trimTaps},
+          {"phase_taps=1", &p.phaseTaps}})
         if (more && word == flag) {
             *out = true;
             more = bool(in >> word);

@@ -47,6 +47,11 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     p.owTiles = tiles;
                     add(p);
                 }
+            if (c.takesPhaseTaps && d.sw > 1) {  // taps by stride phase or not, at the default tile
+                ScheduleParams p = base;
+                p.phaseTaps = !base.phaseTaps;
+                add(p);
+            }
             if (c.takesBlocksOuter)  // the loop order and tap trimming, at the default tile
                 for (int flags = 0; flags < 4; ++flags) {
                     ScheduleParams p = base;
@@ -108,7 +113,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
         const bool otherLoops =
             p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps ||
-            p.directFrom != def.directFrom;
+            p.directFrom != def.directFrom || p.phaseTaps != def.phaseTaps;
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
                std::abs(p.ocBlock - def.ocBlock) / ocStep + (otherLoops ? kOtherTiles : 0);
     };

@@ -67,6 +67,18 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
     back = ScheduleParams::parse("dense_ncw vec=16 ow_block=5 oc_block=3 parallel=0 trim_taps=1");
     ASSERT_TRUE(back);
     EXPECT_TRUE(back->trimTaps && !back->blocksOuter && back->owTiles == 1);
+    ScheduleParams narrow;
+    narrow.candidate = "narrow_ncw", narrow.phaseTaps = true;  // written only where set, after trim_taps
+    EXPECT_EQ(narrow.str(), "narrow_ncw vec=8 ow_block=3 oc_block=4 parallel=1 phase_taps=1");
+    back = ScheduleParams::parse(narrow.str());
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->phaseTaps && !back->trimTaps);
+    p.phaseTaps = true;
+    EXPECT_EQ(p.str(), "dense_ncw vec=16 ow_block=5 oc_block=3 parallel=0 ow_tiles=4 blocks_outer=1 trim_taps=1 "
+                       "phase_taps=1");
+    back = ScheduleParams::parse(p.str());
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->phaseTaps && back->trimTaps && back->blocksOuter);
     ScheduleParams dw;
     dw.candidate = "depthwise_ncw", dw.directFrom = 320;  // written only where not 0, last
     EXPECT_EQ(dw.str(), "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=320");
@@ -82,6 +94,8 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 trim_taps=0",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 trim_taps=1 blocks_outer=1",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 blocks_outer=1 ow_tiles=2",
+                            "narrow_ncw vec=8 ow_block=3 oc_block=4 parallel=1 phase_taps=0",
+                            "narrow_ncw vec=8 ow_block=3 oc_block=4 parallel=1 phase_taps=1 trim_taps=1",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=0",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=x",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=9 ow_tiles=2"})
@@ -110,6 +124,16 @@ TEST(SearchSpaceTest, DefaultFirstNoDuplicatesAllAccepted) {
     EXPECT_TRUE(std::any_of(space.begin(), space.end(), [](const ScheduleParams &p) {
         return p.str() == "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1";
     }));
+    // A strided layer of one input channel: narrow_ncw by stride phase (AVX2's default) and not.
+    d.ic = d.g = 1, d.oc = 64, d.kw = 10, d.sw = 5, d.pw_l = d.pw_r = 0;
+    space = searchSpace(d, t);
+    EXPECT_EQ(space.front().str(), "narrow_ncw vec=8 ow_block=3 oc_block=4 parallel=1 phase_taps=1");
+    EXPECT_TRUE(std::any_of(space.begin(), space.end(), [](const ScheduleParams &p) {
+        return p.str() == "narrow_ncw vec=8 ow_block=3 oc_block=4 parallel=1";
+    }));
+    d.sw = 1;  // nothing to split
+    space = searchSpace(d, t);
+    EXPECT_TRUE(std::none_of(space.begin(), space.end(), [](const ScheduleParams &p) { return p.phaseTaps; }));
 }
 
 TEST_F(Tune, WrongCandidateIsRejectedAndNeverStored) {

@@ -205,12 +205,41 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     notTiled.owTiles = 1, notTiled.trimTaps = true;
     EXPECT_FALSE(applySchedule(f, notTiled, &error));
     EXPECT_EQ(error, "generic takes no trim_taps: " + notTiled.str());
+    notTiled.trimTaps = false, notTiled.phaseTaps = true;
+    EXPECT_FALSE(applySchedule(f, notTiled, &error));
+    EXPECT_EQ(error, "generic takes no phase_taps: " + notTiled.str());
     d.ic = 2, d.sw = 3;  // narrow_ncw, strided, the same tails
     p = chooseSchedule(d, t, nullptr);
     ASSERT_EQ(p.candidate, "narrow_ncw");
+    EXPECT_TRUE(p.phaseTaps);  // 16 registers
     p.owBlock = 5;
     p.ocBlock = 3;
     expectMatchesReference(d, "tuned_narrow", t, &p);
+    // Taps by stride phase on every variant, with and without a last step of fewer phases (K=7 at
+    // strides 2 and 3; K=6 at 3), dilated, and a padding mode that is not zeros.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 4; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.ic = 3, w.oc = 7, w.kw = 7, w.sw = 2, w.pw_l = 3, w.pw_r = 2;
+            if (variant == 1) w.sw = 3;
+            if (variant == 2) w.kw = 6, w.sw = 3, w.dw = 2;
+            if (variant == 3) w.padding_mode = CONVGEN_PAD_CIRCULAR;
+            ScheduleParams q = chooseSchedule(w, v, nullptr);
+            ASSERT_EQ(q.candidate, "narrow_ncw");
+            EXPECT_EQ(q.phaseTaps, v.vectorRegisters < 32) << v.name;
+            q.phaseTaps = true, q.owBlock = 2, q.ocBlock = 3;
+            expectMatchesReference(w, "phase_taps", v, &q);
+        }
+    {
+        convgen_conv1d_desc w = d;
+        w.sw = 1;
+        ScheduleParams q = chooseSchedule(w, t, nullptr);
+        EXPECT_FALSE(q.phaseTaps);
+        q.phaseTaps = true;
+        Conv1dFuncs g = defineConv1d(w, "pt");
+        EXPECT_FALSE(applySchedule(g, q, &error));
+        EXPECT_EQ(error, "phase_taps needs stride above 1: " + q.str());
+    }
     d.ic = 5, d.sw = 1;
     // Taps further apart than the tile: dense_ncw stores each tap's window instead of the span
     // (one vector per tile: 4 to 16 outputs against a dilation of 20), on every variant.
@@ -237,6 +266,7 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
                 ScheduleParams q = chooseSchedule(w, v, nullptr);
                 q.candidate = candidate, q.owBlock = 1, q.ocBlock = 3, q.owTiles = 2;
                 q.blocksOuter = q.trimTaps = true;
+                q.phaseTaps = false;  // narrow_ncw's (3 input channels per group) on 16 registers
                 expectMatchesReference(w, "trimmed", v, &q);
             }
         }
