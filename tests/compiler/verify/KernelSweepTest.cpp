@@ -284,6 +284,12 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
         expectMatchesReference(w, "long_rows_3", v, &q);
         w.kw = 17, w.pw_l = w.pw_r = 8;
         EXPECT_EQ(chooseSchedule(w, v, nullptr).owBlock, 8);
+        // More taps than one unrolled loop takes (8 vectors x 37 > 256 FMAs): 2 groups of 19 taps,
+        // the second guarded (18 taps).
+        w.kw = 37, w.pw_l = 18, w.pw_r = 19, w.iw = 300;
+        q = chooseSchedule(w, v, nullptr);
+        ASSERT_EQ(q.owBlock, 8);
+        expectMatchesReference(w, "tap_groups", v, &q);
     }
     // depthwise_ncw reading src directly from direct_from on (the lengths just below, at and past
     // it, with a partial last vector): causal, padding on both sides, the right one wider, dilated,
