@@ -42,7 +42,12 @@ constexpr int64_t kWideDenseMaxWeightsBytes = int64_t(1) << 20;
 // batch 32 (another process on the second core). 4 vs 1 tile per task, this Xeon, paired (median
 // of per-round ratios, each timed run right after an untimed one), 1 and 2 threads:
 // - 16 registers (AVX2, 24-position tiles): 1.06-1.21 on ecg_resnet, hifigan_resblock, tcn_block,
-//   whisper_conv1; 1.01-1.03 on wav2vec2_posconv. 4 tiles everywhere at stride 1.
+//   whisper_conv1; 1.01-1.03 on wav2vec2_posconv. 4 tiles at stride 1 where the taps reach past
+//   one position: a pointwise layer (no halo to share) ran 1 tile at 1.04-1.09x 4 on conformer_pw,
+//   1.01-1.05 on 512->512, 1.03-1.04 on 64->128 and 128->128 at length 200, 0.98-0.99 on 1024->256
+//   (this EPYC, AVX2, 1 and 2 threads; kernels of 2 or more taps there: tcn_block 1.03-1.07, kws_small
+//   1.03-1.05, whisper_conv1 0.97-1.00, hifigan_resblock 0.97-0.99, wavenet_dilated 0.94-0.98,
+//   ecg_resnet 0.89-0.92, so they keep 4).
 // - 32 registers (AVX-512, 64-position tiles): where the taps reach 6 to 64 positions (dilation x
 //   (K - 1)) ecg_resnet 1.16-1.29, tcn_block 1.05-1.09, hifigan_resblock 1.03-1.06. Elsewhere 4
 //   tiles lost: whisper_conv1 (reach 2) 0.91-0.94, kws_small (reach 2; 98 positions, 4 tiles staged
@@ -221,7 +226,7 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : kDenseOwVectors;
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     const int64_t reach = d.dw * (d.kw - 1);
-    if (d.sw == 1 && (!many || (reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach)))
+    if (d.sw == 1 && (!many ? reach > 0 : reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach))
         p.owTiles = kDenseTilesPerTask;
     if (wide) p.owTiles *= kManyDenseOwVectors;
     if (weightBytes > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
