@@ -135,8 +135,9 @@ constexpr int kDepthwiseRowsPerTask = 8;
 // loop, this EPYC (Zen 4), 8 vectors of 8 lanes, 1 thread, 256 channels, length 500-2000, AVX-512 |
 // AVX2: K=33 (17 + 16 taps) 1.09-1.11 | 1.02, K=40 (2 x 20) 1.33-1.35 | 1.05, K=48 1.15-1.37 | 0.97,
 // K=64 1.43 | 1.18-1.27, K=100 (4 x 25) 1.29-1.33 | 1.20. Groups of 16 instead: 1.11-1.30 (1.21 on
-// K=33); of 32 plus the rest: K=40 and 48 0.82x the equal groups, K=100 1.06x. (Up to 32 taps, groups of 10-12 ran 1.03-1.07x the full unroll on K=21,
-// 25 and 31 but 0.96 on K=17, and groups of 8 0.86-0.92x: a lead for the tuner, not a rule.)
+// K=33); of 32 plus the rest: K=40 and 48 0.82x the equal groups, K=100 1.06x. (Up to 32 taps,
+// groups of 10-12 ran 1.03-1.07x the full unroll on K=21, 25 and 31 but 0.96 on K=17, and groups of
+// 8 0.86-0.92x: a lead, not a rule.)
 constexpr int kDepthwiseUnrolledFmas = 256;
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,

@@ -12,9 +12,9 @@ namespace convgen {
 //                             blocksOuter = channel blocks outside the task's x tiles (dense, im2col),
 //                             trimTaps = skip the taps where a whole tile reads zero padding (dense, im2col),
 //   narrow_ncw, depthwise_ncw ocBlock = output channels per tile (dense_ncw, im2col_ncw, narrow_ncw),
+//                             channel rows per parallel task (depthwise_ncw),
 //                             phaseTaps = the tap loop in steps of the stride, one tap per stride
 //                             phase unrolled in each (narrow_ncw, stride > 1),
-//                             channel rows per parallel task (depthwise_ncw),
 //                             directFrom = input lengths from which each row reads the input
 //                             directly instead of a padded copy (depthwise_ncw, stride 1; 0: never)
 //   channels_ncw              ocBlock = output channels per tile (vectorized, oiw weights packed in
@@ -37,8 +37,8 @@ struct ScheduleParams {
     bool phaseTaps = false;    // see above
 
     // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`, then ` ow_tiles=N` where N is not 1,
-    // ` blocks_outer=1`, ` trim_taps=1` and ` phase_taps=1` where set and ` direct_from=N` where N is not 0: stable
-    // text for logs, manifests, tuning keys.
+    // ` blocks_outer=1`, ` trim_taps=1` and ` phase_taps=1` where set and ` direct_from=N` where N is
+    // not 0: stable text for logs, manifests, tuning keys.
     std::string str() const;
     // The inverse of str(); nullopt for text it did not write.
     static std::optional<ScheduleParams> parse(const std::string &text);

@@ -398,6 +398,16 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     d.layout = CONVGEN_LAYOUT_NCW, d.g = 1, d.ic = 3, d.oc = 64, d.kw = 7;
     EXPECT_EQ(chooseSchedule(d, t, nullptr).candidate, "narrow_ncw");
     d.ic = 5;
+    {
+        // On 16 registers, 4 x tiles per task at stride 1 where the taps reach past one position;
+        // a pointwise layer (no halo) takes 1.
+        convgen_conv1d_desc pw = d;
+        pw.ic = 256, pw.oc = 512, pw.kw = 1, pw.pw_l = pw.pw_r = 0, pw.sw = pw.dw = 1;
+        const TargetVariant avx2 = *variantNamed("x86-64-avx2");
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1");
+        pw.kw = 2;
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=4");
+    }
     why.clear();
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "dense_ncw");
     ASSERT_EQ(why.size(), 4u);
