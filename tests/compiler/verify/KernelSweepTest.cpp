@@ -330,6 +330,20 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     p.ocBlock = 12;
     p.owBlock = 3;
     expectMatchesReference(d, "tuned_nwc", t, &p);
+    // channels_nwc's register tile: out_channels that the blocks do not divide (the last block
+    // shifted inwards: 40 in blocks of 32, 16 or 8), strided and dilated, 16-bit, and fewer channels
+    // than a block (the tile in memory), with x tails, every variant.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 4; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.ic = 6, w.oc = 40, w.g = 1, w.kw = 5, w.pw_l = w.pw_r = 2, w.sw = w.dw = 1, w.bias = 1;
+            if (variant == 1) w.sw = 2, w.dw = 2, w.pw_l = 4, w.pw_r = 1;
+            if (variant == 2) w.dtype = CONVGEN_F16, w.activation = CONVGEN_ACT_RELU;
+            if (variant == 3) w.oc = 3;
+            ScheduleParams q = chooseSchedule(w, v, nullptr);
+            ASSERT_EQ(q.candidate, "channels_nwc");
+            expectMatchesReference(w, "nwc_tile", v, &q);
+        }
 }
 
 TEST(ScheduleCandidates, OrderAndReasons) {
