@@ -83,7 +83,7 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
 
     const std::vector<uint8_t> src = filled(d, mb * d.ic * iw), bia = filled(d, d.oc);
     std::vector<uint8_t> wei = filled(d, d.oc * (d.ic / d.g) * d.kw);
-    convgen_conv1d_pack_weights(&d, std::vector<uint8_t>(wei).data(), wei.data());  // the kernel's weight layout
+    if (std::vector<uint8_t> packed = packedWeights(d, wei); !packed.empty()) wei = std::move(packed);
     std::vector<uint8_t> dst(size_t(mb * d.oc * ow) * size_t(convgen_dtype_size(d.dtype)));
     auto runner = [&](const JitKernel &k, const ScheduleParams &p, bool confirming = false) {
         return [&, confirming] {

@@ -45,10 +45,7 @@ CheckCase makeCase(const convgen_conv1d_desc &d, int64_t mb, int64_t iw, Fill ki
     c.src = fill(d.dtype, mb * d.ic * iw, kind, state);
     c.wei = fill(d.dtype, d.oc * (d.ic / d.g) * d.kw, kind, state);
     c.bia = fill(d.dtype, d.oc, kind, state);
-    if (d.wei_layout != CONVGEN_WEI_OIW) {
-        c.packedWei.resize(c.wei.size());
-        convgen_conv1d_pack_weights(&d, c.wei.data(), c.packedWei.data());  // the spec checked its layout
-    }
+    c.packedWei = packedWeights(d, c.wei);
     const size_t n = size_t(mb * d.oc * std::max<int64_t>(c.ow, 0));
     c.want.resize(n);
     c.magnitude.resize(n);
@@ -131,6 +128,13 @@ std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d
     for (int64_t iw : lengths) sizes.push_back({d.mb > 0 ? d.mb : 1, iw});
     if (d.mb <= 0) sizes.push_back({3, lengths.back()});
     return sizes;
+}
+
+std::vector<uint8_t> packedWeights(const convgen_conv1d_desc &d, const std::vector<uint8_t> &wei) {
+    if (d.wei_layout == CONVGEN_WEI_OIW) return {};
+    std::vector<uint8_t> packed(wei.size());
+    convgen_conv1d_pack_weights(&d, wei.data(), packed.data());  // the spec checked its layout
+    return packed;
 }
 
 double packingSeconds(const convgen_conv1d_desc &d, const CheckCase &c) {

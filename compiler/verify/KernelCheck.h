@@ -57,6 +57,10 @@ int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p);
 // below, at and a tile plus a tail past it; the fixed sizes when the spec fixes them.
 std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength = 0);
 
+// wei ([oc][ic/g][kw], PyTorch's order) in d's weight layout, as the kernel reads it; empty for oiw
+// weights, which the kernel reads as they are.
+std::vector<uint8_t> packedWeights(const convgen_conv1d_desc &d, const std::vector<uint8_t> &wei);
+
 // Median seconds of packing c's weights into d's layout (done once, outside the kernel's time); 0
 // for oiw weights, which are not packed.
 double packingSeconds(const convgen_conv1d_desc &d, const CheckCase &c);

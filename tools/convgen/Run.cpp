@@ -4,6 +4,7 @@
 #include "Npy.h"
 #include "compiler/driver/Driver.h"
 #include "compiler/jit/JitKernel.h"
+#include "compiler/verify/KernelCheck.h"
 #include "convgen/half.h"
 #include "convgen/reference.h"
 
@@ -98,7 +99,7 @@ int runMain(int argc, char **argv) {
         (d.bias && !toDtype(b, d.dtype, "--bias", bia, &error)))
         return fail(error);
     // --weight is [oc][ic/g][kw], PyTorch's order; the kernel reads its own layout.
-    convgen_conv1d_pack_weights(&d, std::vector<uint8_t>(wei).data(), wei.data());
+    if (std::vector<uint8_t> packed = packedWeights(d, wei); !packed.empty()) wei = std::move(packed);
 
     auto variant = args.has("--target") ? variantNamed(args.get("--target")) : variantNamed("host");
     if (!variant) return fail("unknown target '" + args.get("--target") + "'", 2);
