@@ -293,14 +293,31 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
 // is the span the tiles' taps cover, or where each tap's window alone is smaller (an im2col copy;
 // im2col_ncw always) the windows: wavenet's 2 taps 512 apart spanned 576 positions for 64 outputs.
 // (Elements per channel: span x kw for the windows; the span, times sw phases when strided.)
+// Each copied row costs Halide's edge split (its bounds, a guarded vector at each end) besides its
+// vectors, so the copies are shaped to pay it rarely:
+// - The windows are copied tap by tap (taps outside channels): the split's bounds depend on the tap
+//   and the task only, and LLVM hoists them out of the channel loop. Taps inside channels computed
+//   them for every channel and tap, about 40 instructions for the 3 vectors of a 24-position AVX2
+//   window. Paired, this EPYC (Zen 4), 1 thread: AVX2 downsample_s2 1.10 (1.15 at 2 threads),
+//   whisper_conv2 1.03 (1.06), wav2vec2_fe1 1.00 (1.01), 64->128, 192->192 and 32->64 K=8 s4
+//   1.12-1.24, wavenet_dilated (windows of dilated taps) 1.04; AVX-512 (64-position windows) 0.98-1.06.
+//   Copying channels in chunks of 8-32 inside the taps (so each src line is reread from L1) was level
+//   with this.
+// - The staged span is a whole number of vectors: its last vector, shifted inwards otherwise, was
+//   a guarded (gathered) one in every row of every task. Paired, AVX2, 1 thread: ecg_resnet and
+//   whisper_conv1 1.02-1.05, tcn_block, hifigan_resblock, wavenet_dilated, kws_small 1.00-1.02;
+//   AVX-512 1.00-1.02.
 void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int span, bool alwaysWindows) {
     // (Spans shorter than a vector, from channels_ncw's position tiles, take a guarded vector.)
     const TailStrategy tail = span < p.vector ? TailStrategy::GuardWithIf : TailStrategy::Auto;
     if (alwaysWindows || span * f.desc.kw < f.desc.sw * f.stagedExtent(span)) {
         f.staged.compute_inline();
-        f.taps.compute_at(f.dst, task).bound_extent(f.taps.args()[0], span).vectorize(f.taps.args()[0], p.vector, tail);
+        const std::vector<Var> a = f.taps.args();  // x, k, c, n
+        f.taps.compute_at(f.dst, task).bound_extent(a[0], span).vectorize(a[0], p.vector, tail)
+            .reorder(a[0], a[2], a[1], a[3]);
     } else {
-        f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], f.stagedExtent(span))
+        const int vectors = (f.stagedExtent(span) + p.vector - 1) / p.vector;
+        f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], vectors * p.vector)
             .vectorize(f.staged.args()[0], p.vector, tail);
     }
 }
