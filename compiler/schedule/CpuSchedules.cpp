@@ -302,7 +302,8 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
 //   whisper_conv2 1.03 (1.06), wav2vec2_fe1 1.00 (1.01), 64->128, 192->192 and 32->64 K=8 s4
 //   1.12-1.24, wavenet_dilated (windows of dilated taps) 1.04; AVX-512 (64-position windows) 0.98-1.06.
 //   Copying channels in chunks of 8-32 inside the taps (so each src line is reread from L1) was level
-//   with this.
+//   with this. The stride phases of a strided span likewise (AVX2 dense_ncw K=5 s2, K=7 s2 and
+//   K=3 s2 dilation 2: 1.01-1.05; AVX-512 0.998-1.01).
 // - The staged span is a whole number of vectors: its last vector, shifted inwards otherwise, was
 //   a guarded (gathered) one in every row of every task. Paired, AVX2, 1 thread: ecg_resnet and
 //   whisper_conv1 1.02-1.05, tcn_block, hifigan_resblock, wavenet_dilated, kws_small 1.00-1.02;
@@ -319,6 +320,8 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int sp
         const int vectors = (f.stagedExtent(span) + p.vector - 1) / p.vector;
         f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], vectors * p.vector)
             .vectorize(f.staged.args()[0], p.vector, tail);
+        const std::vector<Var> a = f.staged.args();  // x, c, n; or x, phase, c, n where strided
+        if (a.size() == 4) f.staged.reorder(a[0], a[2], a[1], a[3]);
     }
 }
 
