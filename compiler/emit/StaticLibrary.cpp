@@ -4,6 +4,7 @@
 #include "compiler/algorithm/Conv1dAlgorithm.h"
 #include "compiler/schedule/Candidates.h"
 #include "compiler/target/HalideDiagnostics.h"
+#include "compiler/target/LlvmOptions.h"
 
 #include <llvm/Object/Archive.h>
 #include <llvm/Object/ArchiveWriter.h>
@@ -89,6 +90,7 @@ bool compileListings(const KernelPlan &k, const std::vector<std::string> &kinds,
         return false;
     }
     installHalideDiagnostics();
+    useLlvmOptions();
     try {
         for (const VariantPlan &v : k.variants) {
             std::string variant = v.target.name;
@@ -132,6 +134,7 @@ bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::strin
         return false;
     }
     installHalideDiagnostics();
+    useLlvmOptions();
     try {
         for (const KernelPlan &k : kernels) {
             std::vector<Halide::Target> targets;

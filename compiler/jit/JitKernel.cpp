@@ -4,6 +4,7 @@
 #include "compiler/algorithm/Conv1dAlgorithm.h"
 #include "compiler/schedule/Candidates.h"
 #include "compiler/target/HalideDiagnostics.h"
+#include "compiler/target/LlvmOptions.h"
 #include "convgen/status.h"
 
 #include <HalideBuffer.h>
@@ -119,6 +120,7 @@ std::unique_ptr<JitKernel> JitKernel::compile(
     k->state_ = std::make_unique<State>();
     State &s = *k->state_;
     installHalideDiagnostics();
+    useLlvmOptions();
     try {
         s.funcs = defineConv1d(desc, name, algorithmOptionsFor(params));
         s.params = params;

@@ -1,5 +1,6 @@
 // End-to-end tests of the convgen command line: every verb, its --help, and every user-error path.
 #include "CliFixture.h"
+#include "compiler/target/LlvmOptions.h"
 #include "convgen/reference.h"
 
 #include <gtest/gtest.h>
@@ -91,6 +92,29 @@ TEST_F(Cli, GenerateIsDeterministic) {
     const std::string d = slurp(path("d/libdw.a")), e = slurp(path("e/libdw.a"));
     EXPECT_FALSE(d.empty());
     EXPECT_TRUE(d == e) << "libdw.a differs after another depthwise kernel";
+}
+
+// convgen's LLVM options (compiler/target/LlvmOptions) reach the code of a generated kernel, and
+// HL_LLVM_ARGS set by the user replaces them: a depthwise K=31 kernel, whose unrolled tile LLVM's
+// machine scheduler reorders.
+TEST_F(Cli, GenerateUsesConvgenLlvmOptionsUnlessTheUserSetsThem) {
+    write("dw31.yaml", "{name: dw31, in_channels: 8, out_channels: 8, groups: 8, kernel_size: 31, padding: 15}\n");
+    const char *before = std::getenv("HL_LLVM_ARGS");
+    const std::string saved = before ? before : "";
+    auto assembly = [&](const char *llvmArgs, const std::string &out) {
+        if (llvmArgs) setenv("HL_LLVM_ARGS", llvmArgs, 1);
+        else unsetenv("HL_LLVM_ARGS");
+        Result r = convgen("generate " + path("dw31.yaml") + " -o " + path(out) + " --target x86-64-avx2 --listings asm");
+        EXPECT_EQ(r.code, 0) << r.err;
+        return slurp(path(out + "/listings/dw31_x86_64_avx2.s"));
+    };
+    const std::string byDefault = assembly(nullptr, "a"), asConvgen = assembly(convgen::llvmOptions(), "b"),
+                      schedulerOn = assembly("-enable-misched=true", "c");
+    if (before) setenv("HL_LLVM_ARGS", saved.c_str(), 1);
+    else unsetenv("HL_LLVM_ARGS");
+    ASSERT_NE(byDefault.find("vfmadd"), std::string::npos);
+    EXPECT_TRUE(byDefault == asConvgen) << "the default assembly is not the one made with convgen's options";
+    EXPECT_FALSE(byDefault == schedulerOn) << "HL_LLVM_ARGS from the environment changed nothing";
 }
 
 TEST_F(Cli, GenerateOneLibraryPerArchitecture) {
