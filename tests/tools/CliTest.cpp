@@ -104,7 +104,8 @@ TEST_F(Cli, GenerateUsesConvgenLlvmOptionsUnlessTheUserSetsThem) {
     auto assembly = [&](const char *llvmArgs, const std::string &out) {
         if (llvmArgs) setenv("HL_LLVM_ARGS", llvmArgs, 1);
         else unsetenv("HL_LLVM_ARGS");
-        Result r = convgen("generate " + path("dw31.yaml") + " -o " + path(out) + " --target x86-64-avx2 --listings asm");
+        Result r =
+            convgen("generate " + path("dw31.yaml") + " -o " + path(out) + " --target x86-64-avx2 --listings asm");
         EXPECT_EQ(r.code, 0) << r.err;
         return slurp(path(out + "/listings/dw31_x86_64_avx2.s"));
     };
