@@ -2,6 +2,7 @@
 #include "Candidates.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace convgen {
 
@@ -94,32 +95,56 @@ constexpr int kDenseBigWeightsOcBlock = 8;
 // threads, and 12 or 16 (taps not unrolled) 4-23 % slower.
 constexpr int kDepthwiseShortKernel = 16;
 constexpr int kDepthwiseOwVectors = 8;
-// ... and past kDepthwiseShortKernel taps, on 16-lane vectors (AVX-512), 8-lane ones (32 registers
-// still): each tile is half as wide, but the unaligned loads of its taps cross a cache line less
-// often (7 of 16 offsets, not 15), and one loaded vector serves tap k of vector j and tap k + 8 of
-// vector j - 1. This is what limits these tiles: 8 x 16 lanes with 31 taps load 143 input vectors
-// for 248 FMAs, and their weight broadcasts are memory operands (spilled). Paired against 16 lanes,
-// this EPYC (Zen 4, whose 16-lane FMAs issue at half the rate of 8-lane ones), 1 | 2 threads:
-// conformer_dw (K=31, 256 channels, length 500) 1.08-1.12 | 1.03-1.09, K=31 at 3000 1.10, K=21
-// 1.33 | 1.24, K=17 1.17 | 1.18, K=64 1.02 | 1.02 (8 x 8 lanes; 12 x 8 lost 0.83, 6 x 8 1.04). Not
-// measured on the Xeon of the 16-lane choice (two 16-lane FMA pipes there); the tuner tries 16.
-constexpr int kDepthwiseLongKernelLanes = 8;
-// One-vector rows (stride 1) whose taps reach less than a vector and whose padding is at most a
-// vector on each side read the input directly, with no padded copy, where the input is at least
-// kDepthwiseDirectPerTapSquared x kw^2 long (a specialization of dst on the length; shorter rows
-// are staged as above). Halide then splits each row into edge vectors that select the padding and
-// vectors of plain loads in between. The copy costs a load and a store per vector of the row; the
-// edge vectors gather each tap element by element (the right one, whose clamp depends on the
-// length; knowing the row is long, the left one becomes a shorter dense load). Paired against
-// always staged, this EPYC (Zen 4), AVX-512, 1 thread: mamba_causal_dw (K=4, causal) 1.52 at
-// length 2048, 1.16-1.24 at 256-1000, and where the last vector is partial 0.79 at 100 and 0.97 at
-// 250; K=3 pad 1 1.29 at 3000 and 1.22 at 250; K=4 pad 1|2 1.20 at 1000, 0.98 at 250, 0.74 at 64;
-// K=5 1.13 at 1000, 1.01 at 500, 0.91 at 250; K=7 1.15 at 3000, 1.03 at 1000, 0.93 at 500, 0.80
-// at 250 (AVX2 alike: K=4 pad 1|2 1.17 at 250, K=7 0.71 at 250 and 1.10 at 1000): about
-// 20 x kw^2 is where it starts to win. Left staged: K=9 (0.97 at 1000), dilation 16 (K=3, 32 of
-// reach: 0.86 at 3000), convtasnet_dw (dilation 128: 0.98), conformer_dw (K=31, 8-vector tiles
-// whose edge tiles gather every tap of every vector: 0.23).
+// Depthwise rows take vectors of at most kDepthwiseLanes lanes: 8 on AVX-512 too. Past
+// kDepthwiseShortKernel taps each tile is then half as wide, but the unaligned loads of its taps
+// cross a cache line less often (7 of 16 offsets, not 15), and one loaded vector serves tap k of
+// vector j and tap k + 8 of vector j - 1. This is what limits these tiles: 8 x 16 lanes with 31 taps
+// load 143 input vectors for 248 FMAs, and their weight broadcasts are memory operands (spilled).
+// Paired against 16 lanes, this EPYC (Zen 4, whose 16-lane FMAs issue at half the rate of 8-lane
+// ones), 1 | 2 threads: conformer_dw (K=31, 256 channels, length 500) 1.08-1.12 | 1.03-1.09, K=31
+// at 3000 1.10, K=21 1.33 | 1.24, K=17 1.17 | 1.18, K=64 1.02 | 1.02 (8 x 8 lanes; 12 x 8 lost
+// 0.83, 6 x 8 1.04). One-vector rows alike, AVX-512, paired, 1 | 2 threads (512 channels unless
+// said): K=7 at 1000 (4 x 256 channels) 1.14 | 1.13, K=5 at 3000 1.06 | 1.06, K=5 stride 2 1.12 |
+// 1.10, K=9 dilation 4 1.09 | 1.07, K=15 at 2000 1.09 | 1.09, K=3 at 2048 1.02 | 1.02, K=3
+// dilation 128 at 2048 1.02 | 1.04, convtasnet_dw 1.00-1.11 | 1.00-1.06, mamba_causal_dw 1.00-1.01
+// | 1.01 (each read as it was: convtasnet_dw staged, mamba_causal_dw directly). Lengths that are
+// not a multiple of 16 won most, likely because 16-lane vectors then straddle cache lines in every
+// other row and the row's last vector is partial. Not measured on the Xeon of the 16-lane choice
+// (two 16-lane FMA pipes there); the tuner tries 16.
+constexpr int kDepthwiseLanes = 8;
+// One-vector rows (stride 1) read the input directly, with no padded copy, from a length on (a
+// specialization of dst on the length; shorter rows are staged as above). Halide then splits each
+// row into edge vectors that select the padding and vectors of plain loads in between. The copy
+// costs a load and a store per vector of the row; the edge vectors gather each tap element by
+// element (the right one, whose clamp depends on the length; knowing the row is long, the left one
+// becomes a shorter dense load).
+// - Where the taps reach less than kDepthwiseDirectSmallEdge positions and the padding is at most
+//   that on each side, from kDepthwiseDirectPerTapSquared x kw^2 on. Paired against always staged,
+//   this EPYC (Zen 4), AVX-512 (16 lanes then), 1 thread: mamba_causal_dw (K=4, causal) 1.52 at
+//   length 2048, 1.16-1.24 at 256-1000, and where the last vector is partial 0.79 at 100 and 0.97
+//   at 250; K=3 pad 1 1.29 at 3000 and 1.22 at 250; K=4 pad 1|2 1.20 at 1000, 0.98 at 250, 0.74 at
+//   64; K=5 1.13 at 1000, 1.01 at 500, 0.91 at 250; K=7 1.15 at 3000, 1.03 at 1000, 0.93 at 500,
+//   0.80 at 250 (AVX2 alike: K=4 pad 1|2 1.17 at 250, K=7 0.71 at 250 and 1.10 at 1000): about 20 x
+//   kw^2 is where it starts to win. On 8 lanes (AVX2, 1 thread) K=11 0.71 at 500, 0.90 at 1000,
+//   1.00 at 2000, 1.17 at 3000 (AVX-512 1.09), 1.57-1.75 at 6000; K=7 dilation 2 1.01 at 1000, 1.11
+//   at 2000.
+// - Elsewhere, and where that would be later, from kDepthwiseDirectLongRow on, or from
+//   kDepthwiseDirectPerEdge times the padding and reach where that is longer: a staged row slows
+//   down once it, the src row and the dst row no longer fit in L1 (32 KB; K=5 dilation 8, staged,
+//   AVX2: 59.7 GFLOP/s at 2000, 46.7 at 3000), while wider edges take longer rows to pay off.
+//   Paired against always staged, 8 lanes, AVX2, 1 thread: K=5 dilation 8 (pads 16) 0.70 at 1000,
+//   0.87 at 2000, 1.11 at 2600, 1.12 at 3000 (AVX-512 0.98; 2 threads 1.03 | 1.08 AVX2 | AVX-512);
+//   K=9 dilation 4 0.74 at 1000, 0.90 at 2000, 1.11 at 3000; K=3 dilation 16 0.86 at 1000, 0.99 at
+//   2000, 1.14 at 3000 (AVX-512 1.16, 2 threads 1.13 | 1.19); K=15 0.83 at 1000, 0.93-1.01 at 2600
+//   (AVX2 | AVX-512, 1 and 2 threads), 1.12 at 4000, K=13 1.48 at 8000; convtasnet_dw (K=3, dilation
+//   128, pads 128) 0.39 at 500, 0.51 at 1000, 0.69 at 2000, 0.97 at 2600, 1.21 at 3000 (AVX-512
+//   1.10); K=3 dilation 512 (pads 512) 0.61 at 3000, 0.94 at 6000; K=2 dilation 1024 causal 0.79
+//   at 3000. (Conformer_dw's 8-vector tiles stay staged: their edge tiles gather every tap of every
+//   vector, 0.23-0.40.)
+constexpr int kDepthwiseDirectSmallEdge = 16;
 constexpr int kDepthwiseDirectPerTapSquared = 20;
+constexpr int kDepthwiseDirectLongRow = 2560;
+constexpr int kDepthwiseDirectPerEdge = 5;
 // Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
@@ -435,13 +460,17 @@ std::string depthwiseRefuses(const convgen_conv1d_desc &d) {
 ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
     ScheduleParams p;
     p.candidate = "depthwise_ncw";
-    p.vector = t.vectorLanesF32;
+    p.vector = std::min(t.vectorLanesF32, kDepthwiseLanes);
     p.owBlock = d.kw <= kDepthwiseShortKernel ? 1 : kDepthwiseOwVectors;
-    if (d.kw > kDepthwiseShortKernel) p.vector = std::min(p.vector, kDepthwiseLongKernelLanes);
     p.ocBlock = kDepthwiseRowsPerTask;
     const int64_t reach = d.dw * (d.kw - 1);
-    if (d.sw == 1 && p.owBlock == 1 && reach < p.vector && d.pw_l <= p.vector && d.pw_r <= p.vector)
-        p.directFrom = int(kDepthwiseDirectPerTapSquared * d.kw * d.kw);
+    if (d.sw == 1 && p.owBlock == 1) {
+        const int64_t edge = std::max<int64_t>(d.pw_l, d.pw_r);
+        const int64_t from = reach < kDepthwiseDirectSmallEdge && edge <= kDepthwiseDirectSmallEdge
+                                 ? std::min<int64_t>(kDepthwiseDirectPerTapSquared * d.kw * d.kw, kDepthwiseDirectLongRow)
+                                 : std::max<int64_t>(kDepthwiseDirectLongRow, kDepthwiseDirectPerEdge * (d.pw_l + d.pw_r + reach));
+        p.directFrom = int(std::min<int64_t>(from, std::numeric_limits<int>::max()));
+    }
     return p;
 }
 

@@ -294,9 +294,11 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     // depthwise_ncw reading src directly from direct_from on (the lengths just below, at and past
     // it, with a partial last vector): causal, padding on both sides, the right one wider, dilated,
     // a channel multiplier of 2 with bias and SiLU, and a row switching at 20 positions, shorter
-    // than two vectors of AVX-512, so the edge vectors meet; every variant.
+    // than two vectors of AVX-512, so the edge vectors meet; then edges wider than the short rule's
+    // (taps reaching 32 and 100 positions, padding past two vectors, reflected and replicated),
+    // read directly from 2560 positions on; every variant.
     for (const TargetVariant &v : runnableCpuVariants())
-        for (int variant = 0; variant < 5; ++variant) {
+        for (int variant = 0; variant < 7; ++variant) {
             convgen_conv1d_desc w = d;
             w.ic = w.g = 5, w.oc = 5, w.kw = 4, w.pw_l = 3, w.pw_r = 0, w.dw = 1, w.sw = 1;
             w.mb = 0, w.iw = 0, w.bias = 1, w.activation = CONVGEN_ACT_NONE;
@@ -304,9 +306,11 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             if (variant == 2) w.pw_l = 1, w.pw_r = 2;
             if (variant == 3) w.kw = 2, w.dw = 2, w.pw_l = w.pw_r = 1;
             if (variant == 4) w.oc = 10, w.activation = CONVGEN_ACT_SILU;
+            if (variant == 5) w.kw = 3, w.dw = 16, w.pw_l = 20, w.pw_r = 12, w.padding_mode = CONVGEN_PAD_REFLECT;
+            if (variant == 6) w.kw = 2, w.dw = 100, w.pw_l = 100, w.pw_r = 0, w.padding_mode = CONVGEN_PAD_REPLICATE;
             ScheduleParams q = chooseSchedule(w, v, nullptr);
             ASSERT_EQ(q.candidate, "depthwise_ncw");
-            EXPECT_EQ(q.directFrom, 20 * w.kw * w.kw) << q.str();
+            EXPECT_EQ(q.directFrom, variant < 5 ? 20 * w.kw * w.kw : 2560) << q.str();
             expectMatchesReference(w, "direct", v, &q);
             q.directFrom = 20;
             expectMatchesReference(w, "direct_short", v, &q);
@@ -370,29 +374,34 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     bad.candidate = "nope";
     EXPECT_FALSE(applySchedule(f, bad, &error));
     EXPECT_EQ(error, "unknown schedule candidate 'nope'");
-    // depthwise_ncw reads the input directly from 20 x kw^2 positions on, where its rows take one
-    // vector per tile, stride 1, taps reaching less than a vector, padding at most a vector a side.
+    // depthwise_ncw takes vectors of at most 8 lanes and reads the input directly where its rows
+    // take one vector per tile, at stride 1: from 20 x kw^2 positions on (at most 2560) where the
+    // taps reach less than 16 positions and the padding is at most 16 a side, else from 2560 or 5 x
+    // (padding + reach), whichever is longer.
     {
         convgen_conv1d_desc m = d;  // mamba_causal_dw
         m.layout = CONVGEN_LAYOUT_NCW, m.ic = m.oc = m.g = 1536, m.kw = 4, m.pw_l = 3, m.pw_r = 0;
         const TargetVariant avx512 = *variantNamed("x86-64-avx512");
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
-                  "depthwise_ncw vec=16 ow_block=1 oc_block=8 parallel=1 direct_from=320");
-        EXPECT_EQ(chooseSchedule(m, t, nullptr).directFrom, 320);  // SSE2: 3 taps past the first < 4 lanes
+                  "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=320");
+        EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=1 oc_block=8 parallel=1 direct_from=320");
         m.kw = 5, m.pw_l = 4;
-        EXPECT_EQ(chooseSchedule(m, t, nullptr).directFrom, 0);
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 500);
+        m.kw = 15, m.pw_l = m.pw_r = 7;  // 20 x 15^2 = 4500: from 2560
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 2560);
         m.kw = 3, m.dw = 16, m.pw_l = m.pw_r = 16;  // 32 positions of reach
-        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
-        m.dw = 1, m.pw_l = m.pw_r = 17;  // padding past a vector
-        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
-        m.pw_l = m.pw_r = 1, m.sw = 2;
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 2560);
+        m.dw = 1, m.pw_l = m.pw_r = 17;  // padding past 16
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 2560);
+        m.dw = 512, m.pw_l = m.pw_r = 512;  // 5 x (1024 + 1024)
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 10240);
+        m.dw = 1, m.pw_l = m.pw_r = 1, m.sw = 2;
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
         m.sw = 1, m.kw = 31, m.pw_l = m.pw_r = 15;  // conformer_dw: 8 vectors of 8 lanes per tile
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(), "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1");
-        m.kw = 16, m.pw_l = m.pw_r = 8;  // up to 16 taps: one vector of 16 lanes
+        m.kw = 16, m.pw_l = m.pw_r = 8;  // up to 16 taps: one vector
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
-                  "depthwise_ncw vec=16 ow_block=1 oc_block=8 parallel=1 direct_from=5120");
+                  "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=2560");
         m.kw = 17;
         EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=8 oc_block=8 parallel=1");
         m.kw = 31;
