@@ -139,8 +139,10 @@ constexpr int kDepthwiseLanes = 8;
 //   (AVX2 | AVX-512, 1 and 2 threads), 1.12 at 4000, K=13 1.48 at 8000; convtasnet_dw (K=3, dilation
 //   128, pads 128) 0.39 at 500, 0.51 at 1000, 0.69 at 2000, 0.97 at 2600, 1.21 at 3000 (AVX-512
 //   1.10); K=3 dilation 512 (pads 512) 0.61 at 3000, 0.94 at 6000; K=2 dilation 1024 causal 0.79
-//   at 3000. (Conformer_dw's 8-vector tiles stay staged: their edge tiles gather every tap of every
-//   vector, 0.23-0.40.)
+//   at 3000. SSE2 (4 lanes), 1 thread, where this rule moved rows to direct reads: K=5 and K=7 at
+//   3000 1.21-1.23, K=7 at 1000 1.20, K=5 dilation 8 1.21, K=3 dilation 16 1.42, convtasnet_dw
+//   1.34, K=11 0.94 at 3000 and 1.26 at 6000. arm64: not measured. (Conformer_dw's 8-vector tiles
+//   stay staged: their edge tiles gather every tap of every vector, 0.23-0.40.)
 constexpr int kDepthwiseDirectSmallEdge = 16;
 constexpr int kDepthwiseDirectPerTapSquared = 20;
 constexpr int kDepthwiseDirectLongRow = 2560;
