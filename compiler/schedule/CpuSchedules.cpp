@@ -54,7 +54,16 @@ constexpr int64_t kWideDenseMaxWeightsBytes = int64_t(1) << 20;
 //   tiles lost: whisper_conv1 (reach 2) 0.91-0.94, kws_small (reach 2; 98 positions, 4 tiles staged
 //   for 2) 0.74, wav2vec2_posconv (reach 127; 50 outputs, one tile) 0.97-0.98, wavenet_dilated
 //   (reach 512, each tap's window stored) 0.97-0.99; strided layers (AVX-512) 0.89-0.92.
+// - 16 registers, where the taps reach up to kDenseTilesMaxReach positions (a span staged, not
+//   each tap's window), kDenseFewRegistersTilesPerTask: kws_small's 98 positions (5 tiles) were 2
+//   tasks of 4 tiles, the second staging its input again for 2 outputs; in one task (6 tiles, the
+//   copy bounded by the row's tiles: stageInput) they ran 1.09-1.10x 4 tiles, paired, this EPYC
+//   (Zen 4), AVX2, 1 | 2 threads; the others were level: whisper_conv1 1.03 | 1.03, tcn_block 1.00 |
+//   1.00, hifigan_resblock 1.00 | 1.00, ecg_resnet 1.00 | 1.01 (8 tiles: kws_small the same,
+//   hifigan_resblock and ecg_resnet 0.98-0.99 at 1 thread). wavenet_dilated (windows) keeps 4: 0.96
+//   | 0.91 with 6.
 constexpr int kDenseTilesPerTask = 4;
+constexpr int kDenseFewRegistersTilesPerTask = 6;
 constexpr int kDenseTilesMinReach = 6;
 constexpr int kDenseTilesMaxReach = 64;
 // Parallel tasks per x tile of dense_ncw (its channel blocks split in this many parts): with one
@@ -255,7 +264,7 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && (!many ? reach > 0 : reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach))
-        p.owTiles = kDenseTilesPerTask;
+        p.owTiles = !many && reach <= kDenseTilesMaxReach ? kDenseFewRegistersTilesPerTask : kDenseTilesPerTask;
     if (wide) p.owTiles *= kManyDenseOwVectors;
     if (weightBytes > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
         p.blocksOuter = p.trimTaps = true;
@@ -335,7 +344,13 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
 //   a guarded (gathered) one in every row of every task. Paired, AVX2, 1 thread: ecg_resnet and
 //   whisper_conv1 1.02-1.05, tcn_block, hifigan_resblock, wavenet_dilated, kws_small 1.00-1.02;
 //   AVX-512 1.00-1.02.
-void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int span, bool alwaysWindows) {
+void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int tile, bool alwaysWindows) {
+    const int span = tile * p.owTiles;
+    // A staged span shrinks to a row's tiles where the row is shorter than a task (still whole
+    // vectors, at least one): kws_small (98 positions, one task of 6 AVX2 tiles) 1.02x the full
+    // span, paired, 1 and 2 threads; level elsewhere. (The windows keep a constant extent: bounded
+    // so, wavenet_dilated's copies ran 0.93x.)
+    const Expr outputs = min(span, (f.ow + tile - 1) / tile * tile);
     // (Spans shorter than a vector, from channels_ncw's position tiles, take a guarded vector.)
     const TailStrategy tail = span < p.vector ? TailStrategy::GuardWithIf : TailStrategy::Auto;
     if (alwaysWindows || span * f.desc.kw < f.desc.sw * f.stagedExtent(span)) {
@@ -345,7 +360,8 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int sp
             .reorder(a[0], a[2], a[1], a[3]);
     } else {
         const int vectors = (f.stagedExtent(span) + p.vector - 1) / p.vector;
-        f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], vectors * p.vector)
+        const Expr extent = (outputs + (vectors * p.vector - span) + p.vector - 1) / p.vector * p.vector;
+        f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], extent)
             .vectorize(f.staged.args()[0], p.vector, tail);
         const std::vector<Var> a = f.staged.args();  // x, c, n; or x, phase, c, n where strided
         if (a.size() == 4) f.staged.reorder(a[0], a[2], a[1], a[3]);
@@ -370,7 +386,7 @@ void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
     if (p.blocksOuter) f.dst.reorder(l.xi, l.oi, l.xoi, l.oo);  // the register tile stays x-vectorized
     storeTileUnrolled(f, p, l.xi);
     f.dst.unroll(l.oi);
-    stageInput(f, p, l.t, tile * p.owTiles, windows);
+    stageInput(f, p, l.t, tile, windows);
     registerTile(f, p, p.blocksOuter ? l.xoi : l.oo, ocBlock);
 }
 
@@ -627,7 +643,7 @@ ScheduleParams channelsNcwDefaults(const convgen_conv1d_desc &d, const TargetVar
 void channelsNcwApply(Conv1dFuncs &f, const ScheduleParams &p) {
     TaskLoops l = taskLoops(f, p, p.owBlock, p.ocBlock, true);
     f.dst.vectorize(l.oi, p.vector).unroll(l.oi).unroll(l.xi);
-    stageInput(f, p, l.t, p.owBlock * p.owTiles, false);
+    stageInput(f, p, l.t, p.owBlock, false);
     if (f.packedWeights.defined()) {  // oiw weights, packed per call
         const std::vector<Var> w = f.packedWeights.args();
         f.packedWeights.compute_root().vectorize(w[0], p.vector).parallel(w[3]);

@@ -422,14 +422,18 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(chooseSchedule(d, t, nullptr).candidate, "narrow_ncw");
     d.ic = 5;
     {
-        // On 16 registers, 4 x tiles per task at stride 1 where the taps reach past one position;
-        // a pointwise layer (no halo) takes 1.
+        // On 16 registers, at stride 1, 6 x tiles per task where the taps reach 1 to 64 positions,
+        // 4 past that (each tap's window copied); a pointwise layer (no halo) takes 1.
         convgen_conv1d_desc pw = d;
         pw.ic = 256, pw.oc = 512, pw.kw = 1, pw.pw_l = pw.pw_r = 0, pw.sw = pw.dw = 1;
         const TargetVariant avx2 = *variantNamed("x86-64-avx2");
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1");
         pw.kw = 2;
-        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=4");
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
+        pw.dw = 64;
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).owTiles, 6);
+        pw.dw = 65;
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).owTiles, 4);
     }
     why.clear();
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "dense_ncw");
@@ -480,7 +484,7 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
               "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=4");
     EXPECT_EQ(chooseSchedule(kws, *variantNamed("x86-64-avx2"), nullptr).str(),
-              "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=4");
+              "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
     EXPECT_EQ(chooseSchedule(kws, *variantNamed("arm64-neon"), nullptr).str(),
               "dense_ncw vec=4 ow_block=4 oc_block=4 parallel=1");
     kws.kw = 7;  // taps reaching 6: 4 x 4 takes 4 x tiles per task
