@@ -34,7 +34,12 @@ constexpr int kManyRegisters = 32;
 // back). Every x tile streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them
 // 0.48 (512->512 K=2), with 8.4 and 12.6 MB 0.47-0.49; 1 MB 0.99, 768 KB 1.00 (this EPYC's L2 is
 // 1 MB per core; whisper_conv2 with im2col_ncw, 3 MB, was level at 1.02 and keeps 4 x 4).
+// At stride 1, where the taps reach 1 to kDenseTilesMinReach - 1 positions, kWideDenseShortReachTiles
+// x tiles per task (128 positions), so kws_small's 98 positions take one task, not 4 tiles and 3
+// (its span staged once): paired against 4 tiles, 1 | 2 threads, 1.03-1.05 | 1.03-1.09;
+// whisper_conv1 1.00-1.01 | 1.00; pointwise conformer_pw (no halo to share) 1.00 | 0.98 keeps 4.
 constexpr int kWideDenseOcBlock = 16;
+constexpr int kWideDenseShortReachTiles = 8;
 constexpr int kWideDenseLanes = 16;
 constexpr int64_t kWideDenseMaxWeightsBytes = int64_t(1) << 20;
 // x tiles per dense_ncw task at stride 1 (one staged input span, read from memory, serves them
@@ -265,7 +270,9 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && (!many ? reach > 0 : reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach))
         p.owTiles = !many && reach <= kDenseTilesMaxReach ? kDenseFewRegistersTilesPerTask : kDenseTilesPerTask;
-    if (wide) p.owTiles *= kManyDenseOwVectors;
+    if (wide)
+        p.owTiles = d.sw == 1 && reach > 0 && reach < kDenseTilesMinReach ? kWideDenseShortReachTiles
+                                                                           : p.owTiles * kManyDenseOwVectors;
     if (weightBytes > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
         p.blocksOuter = p.trimTaps = true;
         p.owTiles = kDenseTilesPerTask;

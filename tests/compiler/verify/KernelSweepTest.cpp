@@ -482,7 +482,7 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     convgen_conv1d_desc kws = d;
     kws.ic = 40, kws.oc = 64;
     EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
-              "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=4");
+              "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=8");
     EXPECT_EQ(chooseSchedule(kws, *variantNamed("x86-64-avx2"), nullptr).str(),
               "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
     EXPECT_EQ(chooseSchedule(kws, *variantNamed("arm64-neon"), nullptr).str(),
