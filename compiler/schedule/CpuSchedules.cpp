@@ -152,7 +152,8 @@ constexpr int kDepthwiseLanes = 8;
 //   2000, 1.14 at 3000 (AVX-512 1.16, 2 threads 1.13 | 1.19); K=15 0.83 at 1000, 0.93-1.01 at 2600
 //   (AVX2 | AVX-512, 1 and 2 threads), 1.12 at 4000, K=13 1.48 at 8000; convtasnet_dw (K=3, dilation
 //   128, pads 128) 0.39 at 500, 0.51 at 1000, 0.69 at 2000, 0.97 at 2600, 1.21 at 3000 (AVX-512
-//   1.10); K=3 dilation 512 (pads 512) 0.61 at 3000, 0.94 at 6000; K=2 dilation 1024 causal 0.79
+//   1.10; on a quieter machine 1.04 | 1.00 AVX2, 1.06 | 1.01 AVX-512, 1 | 2 threads, this rule
+//   against the one before); K=3 dilation 512 (pads 512) 0.61 at 3000, 0.94 at 6000; K=2 dilation 1024 causal 0.79
 //   at 3000. SSE2 (4 lanes), 1 thread, where this rule moved rows to direct reads: K=5 and K=7 at
 //   3000 1.21-1.23, K=7 at 1000 1.20, K=5 dilation 8 1.21, K=3 dilation 16 1.42, convtasnet_dw
 //   1.34, K=11 0.94 at 3000 and 1.26 at 6000. arm64: not measured. (Conformer_dw's 8-vector tiles
@@ -490,10 +491,12 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
     p.ocBlock = kDepthwiseRowsPerTask;
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && p.owBlock == 1) {
-        const int64_t edge = std::max<int64_t>(d.pw_l, d.pw_r);
-        const int64_t from = reach < kDepthwiseDirectSmallEdge && edge <= kDepthwiseDirectSmallEdge
-                                 ? std::min<int64_t>(kDepthwiseDirectPerTapSquared * d.kw * d.kw, kDepthwiseDirectLongRow)
-                                 : std::max<int64_t>(kDepthwiseDirectLongRow, kDepthwiseDirectPerEdge * (d.pw_l + d.pw_r + reach));
+        const bool smallEdge = reach < kDepthwiseDirectSmallEdge && d.pw_l <= kDepthwiseDirectSmallEdge &&
+                               d.pw_r <= kDepthwiseDirectSmallEdge;
+        const int64_t perTaps = kDepthwiseDirectPerTapSquared * d.kw * d.kw;
+        const int64_t perEdge = kDepthwiseDirectPerEdge * (d.pw_l + d.pw_r + reach);
+        const int64_t from = smallEdge ? std::min<int64_t>(perTaps, kDepthwiseDirectLongRow)
+                                       : std::max<int64_t>(kDepthwiseDirectLongRow, perEdge);
         p.directFrom = int(std::min<int64_t>(from, std::numeric_limits<int>::max()));
     }
     return p;

@@ -384,7 +384,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
         const TargetVariant avx512 = *variantNamed("x86-64-avx512");
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
                   "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=320");
-        EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=1 oc_block=8 parallel=1 direct_from=320");
+        EXPECT_EQ(chooseSchedule(m, t, nullptr).str(),
+                  "depthwise_ncw vec=4 ow_block=1 oc_block=8 parallel=1 direct_from=320");
         m.kw = 5, m.pw_l = 4;
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 500);
         m.kw = 15, m.pw_l = m.pw_r = 7;  // 20 x 15^2 = 4500: from 2560
@@ -429,7 +430,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
         const TargetVariant avx2 = *variantNamed("x86-64-avx2");
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1");
         pw.kw = 2;
-        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(),
+                  "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
         pw.dw = 64;
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).owTiles, 6);
         pw.dw = 65;
