@@ -258,6 +258,20 @@ std::string denseRefuses(const convgen_conv1d_desc &d) {
     return "";
 }
 
+// x tiles per dense_ncw task, by the constants above: where the taps reach no position or the
+// layer is strided, 1 (the 1 x 16 tile kManyDenseOwVectors, spanning as many positions as 4 x 4);
+// else on 16 registers by whether a span is staged (reach up to kDenseTilesMaxReach), on 32 by
+// whether the reach lies in [kDenseTilesMinReach, kDenseTilesMaxReach], the 1 x 16 tile with its
+// own count below that range.
+int denseTilesPerTask(const convgen_conv1d_desc &d, bool many, bool wide) {
+    const int64_t reach = d.dw * (d.kw - 1);
+    if (d.sw != 1 || reach == 0) return wide ? kManyDenseOwVectors : 1;
+    if (!many) return reach <= kDenseTilesMaxReach ? kDenseFewRegistersTilesPerTask : kDenseTilesPerTask;
+    if (wide && reach < kDenseTilesMinReach) return kWideDenseShortReachTiles;
+    const int tiles = reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach ? kDenseTilesPerTask : 1;
+    return wide ? tiles * kManyDenseOwVectors : tiles;
+}
+
 ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
     ScheduleParams p;
     p.candidate = "dense_ncw";
@@ -268,12 +282,8 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
                       weightBytes <= kWideDenseMaxWeightsBytes;
     p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : kDenseOwVectors;
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
+    p.owTiles = denseTilesPerTask(d, many, wide);
     const int64_t reach = d.dw * (d.kw - 1);
-    if (d.sw == 1 && (!many ? reach > 0 : reach >= kDenseTilesMinReach && reach <= kDenseTilesMaxReach))
-        p.owTiles = !many && reach <= kDenseTilesMaxReach ? kDenseFewRegistersTilesPerTask : kDenseTilesPerTask;
-    if (wide)
-        p.owTiles = d.sw == 1 && reach > 0 && reach < kDenseTilesMinReach ? kWideDenseShortReachTiles
-                                                                           : p.owTiles * kManyDenseOwVectors;
     if (weightBytes > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
         p.blocksOuter = p.trimTaps = true;
         p.owTiles = kDenseTilesPerTask;
@@ -354,11 +364,6 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
 //   AVX-512 1.00-1.02.
 void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int tile, bool alwaysWindows) {
     const int span = tile * p.owTiles;
-    // A staged span shrinks to a row's tiles where the row is shorter than a task (still whole
-    // vectors, at least one): kws_small (98 positions, one task of 6 AVX2 tiles) 1.02x the full
-    // span, paired, 1 and 2 threads; level elsewhere. (The windows keep a constant extent: bounded
-    // so, wavenet_dilated's copies ran 0.93x.)
-    const Expr outputs = min(span, (f.ow + tile - 1) / tile * tile);
     // (Spans shorter than a vector, from channels_ncw's position tiles, take a guarded vector.)
     const TailStrategy tail = span < p.vector ? TailStrategy::GuardWithIf : TailStrategy::Auto;
     if (alwaysWindows || span * f.desc.kw < f.desc.sw * f.stagedExtent(span)) {
@@ -367,6 +372,11 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int ti
         f.taps.compute_at(f.dst, task).bound_extent(a[0], span).vectorize(a[0], p.vector, tail)
             .reorder(a[0], a[2], a[1], a[3]);
     } else {
+        // A staged span shrinks to a row's tiles where the row is shorter than a task (still whole
+        // vectors, at least one): kws_small (98 positions, one task of 6 AVX2 tiles) 1.02x the full
+        // span, paired, 1 and 2 threads; level elsewhere. (The windows keep a constant extent:
+        // bounded so, wavenet_dilated's copies ran 0.93x.)
+        const Expr outputs = min(span, (f.ow + tile - 1) / tile * tile);
         const int vectors = (f.stagedExtent(span) + p.vector - 1) / p.vector;
         const Expr extent = (outputs + (vectors * p.vector - span) + p.vector - 1) / p.vector * p.vector;
         f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], extent)
