@@ -85,6 +85,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     f.src.dim(2).set_min(0);
     if (d.iw > 0) f.src.dim(lenDim).set_extent(int(d.iw));
     if (d.mb > 0) f.src.dim(2).set_extent(int(d.mb));
+    f.batch = f.src.dim(2).extent();
     const bool blockedWeights = d.wei_layout == CONVGEN_WEI_OWI16O;
     const std::vector<int> weiShape = weightShape(d);
     f.wei.dim(0).set_bounds(0, weiShape[0]).dim(1).set_bounds(0, weiShape[1]).set_stride(weiShape[0]);
@@ -115,8 +116,6 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
         f.r.where(first + (last - start) * int(d.sw) >= 0);
     }
     Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
-    f.acc = Func(name + "_acc");
-    f.acc(x, o, n) = d.bias ? toF32(d.dtype, f.bia(o)) : 0.0f;
     // Tap k reads padded position x*sw + q with q = k*dw - pw_l; with q = qs*sw + ph (floor division)
     // that is stride phase ph at index x + qs.
     Expr q = k * int(d.dw) - int(d.pw_l);
@@ -143,9 +142,25 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
         f.packedWeights(oi, k, i, ob) = f.weights(k, i, min(ob * weightBlock + oi, int(d.oc) - 1));
         w = f.packedWeights(o % weightBlock, f.r.y, f.r.x, o / weightBlock);
     }
-    f.acc(x, o, n) += w * f.taps(x, f.r.y, channel, n);
+    auto accumulator = [&](const std::string &accName) {
+        Func a(name + accName);
+        a(x, o, n) = d.bias ? toF32(d.dtype, f.bia(o)) : 0.0f;
+        a(x, o, n) += w * f.taps(x, f.r.y, channel, n);
+        return a;
+    };
+    f.acc = accumulator("_acc");
+    Expr sum = f.acc(x, o, n);
+    if (options.batchRows > 1) {
+        const Expr rows = f.batchRowsCondition();
+        if (Internal::is_const_one(rows)) {
+            f.rowsAcc = f.acc;
+        } else if (!Internal::is_const_zero(rows)) {
+            f.rowsAcc = accumulator("_rows_acc");
+            sum = select(rows, f.rowsAcc(x, o, n), sum);
+        }
+    }
 
-    Expr value = fromF32(d.dtype, activate(d.activation, f.acc(x, o, n)));
+    Expr value = fromF32(d.dtype, activate(d.activation, sum));
     f.dst = Func(name + "_dst");
     if (nwc) f.dst(o, x, n) = value;
     else f.dst(x, o, n) = value;
@@ -153,7 +168,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     OutputImageParam out = f.dst.output_buffer();
     out.dim(lenDim).set_bounds(0, f.ow);
     out.dim(chDim).set_bounds(0, int(d.oc));
-    out.dim(2).set_bounds(0, f.src.dim(2).extent());
+    out.dim(2).set_bounds(0, f.batch);
     return f;
 }
 
@@ -161,6 +176,19 @@ int Conv1dFuncs::stagedExtent(int outputs) const {
     const int sw = int(desc.sw), first = -int(desc.pw_l), last = int(desc.dw * (desc.kw - 1)) - int(desc.pw_l);
     auto floorDiv = [](int a, int b) { return a >= 0 ? a / b : -((-a + b - 1) / b); };
     return outputs + (sw == 1 ? last - first : floorDiv(last, sw) - floorDiv(first, sw));
+}
+
+Expr Conv1dFuncs::batchRowsCondition() const {
+    const int rows = options.batchRows;
+    // Positions per row that tiles of `size` compute; fixed lengths give constants.
+    const int64_t fixedOw = desc.iw > 0 ? (desc.iw + desc.pw_l + desc.pw_r - desc.dw * (desc.kw - 1) - 1) / desc.sw + 1 : 0;
+    auto computed = [&](int size) -> Expr {
+        if (desc.iw > 0) return Expr(int((fixedOw + size - 1) / size * size));
+        return (ow + size - 1) / size * size;
+    };
+    const Expr plain = computed(options.plainTile), fewer = plain - computed(options.rowsTile);
+    const Expr wholeRows = (desc.mb > 0 ? Expr(int(desc.mb)) : batch) % rows == 0;
+    return simplify(wholeRows && fewer * 8 >= plain);
 }
 
 Pipeline Conv1dFuncs::pipeline() const {

@@ -20,8 +20,17 @@ struct AlgorithmOptions {
     // Input lengths from which acc reads input directly, not through the copy `staged` (stride 1;
     // 0: always staged): a schedule that specializes dst on iw >= directFrom skips the copy there.
     int directFrom = 0;
+    // Batch rows per accumulator tile (0: one row). dst then reads rowsAcc, a second accumulator
+    // that a schedule tiles over batchRows rows and rowsTile positions, where the batch is a multiple
+    // of batchRows and such tiles compute at least an eighth fewer positions per row than tiles of
+    // plainTile positions (those of acc); else acc. A schedule specializes dst on
+    // batchRowsCondition() unless that is constant.
+    int batchRows = 0;
+    int rowsTile = 0;
+    int plainTile = 0;
     bool operator==(const AlgorithmOptions &o) const {
-        return weightBlock == o.weightBlock && tapTile == o.tapTile && directFrom == o.directFrom;
+        return weightBlock == o.weightBlock && tapTile == o.tapTile && directFrom == o.directFrom &&
+               batchRows == o.batchRows && rowsTile == o.rowsTile && plainTile == o.plainTile;
     }
 };
 
@@ -44,9 +53,16 @@ struct Conv1dFuncs {
                                          // acc reads when defined with a weight block and the weights
                                          // come in the oiw layout (else undefined)
     Halide::Func acc;                    // acc(x, o, n): bias, then += over r
+    Halide::Func rowsAcc;                // the same as acc, for tiles of options.batchRows batch rows
+                                         // (undefined where dst never reads it; acc itself where it
+                                         // always does)
     Halide::Func dst;                    // output in the spec's layout and dtype: (x, o, n) or (o, x, n)
     AlgorithmOptions options;            // what the schedule asked for
     Halide::Expr iw, ow;                 // run-time input and output lengths
+    Halide::Expr batch;                  // run-time batch
+    // Where dst reads rowsAcc (see AlgorithmOptions::batchRows); a constant where the batch and
+    // length are fixed.
+    Halide::Expr batchRowsCondition() const;
 
     // How many consecutive staged positions (dimension 0) `outputs` consecutive outputs read. A
     // schedule whose accumulator tile runs past the end of the output bounds staged by it: Halide
@@ -66,7 +82,7 @@ struct Conv1dFuncs {
 // a copy in blocks of that many output channels (for schedules that load the weights of consecutive
 // output channels as vectors). With a tap tile and zero padding, acc's reduction skips the taps
 // where a whole tile reads padding. With directFrom (stride 1), acc reads input itself for inputs of
-// at least that length.
+// at least that length. With batchRows, dst reads rowsAcc where the batch has that many rows.
 Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, const AlgorithmOptions &options = {});
 
 // The extents of the wei buffer, innermost first, dense: (kw, ic/g, oc) for oiw weights, (16,

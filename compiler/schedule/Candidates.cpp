@@ -32,6 +32,11 @@ AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p) {
     if (c->packsWeights) o.weightBlock = p.ocBlock;
     if (p.trimTaps) o.tapTile = (c->packsWeights ? 1 : p.vector) * p.owBlock;  // packsWeights: owBlock counts positions
     o.directFrom = p.directFrom;
+    if (p.batchRows > 1) {  // rows tiles of one vector (with packsWeights, tiles of positions, not vectors)
+        o.batchRows = p.batchRows;
+        o.rowsTile = p.vector;
+        o.plainTile = p.vector * p.owBlock;
+    }
     return o;
 }
 
@@ -75,6 +80,20 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = "direct_from needs stride 1: " + p.str();
             return false;
         }
+        if (p.batchRows != 0 && !c.takesBatchRows) {
+            if (error) *error = c.name + " takes no batch_rows: " + p.str();
+            return false;
+        }
+        if (p.batchRows != 0 && (p.batchRows < 2 || (p.owBlock * p.ocBlock) % p.batchRows != 0)) {
+            if (error) *error = "batch_rows must be at least 2 and divide ow_block x oc_block: " + p.str();
+            return false;
+        }
+        if (p.batchRows != 0 && f.desc.mb > 0 && f.desc.mb % p.batchRows != 0) {
+            if (error)
+                *error = "batch_rows=" + std::to_string(p.batchRows) + " needs a dynamic batch or a multiple of " +
+                         std::to_string(p.batchRows) + " rows (this spec's batch is " + std::to_string(f.desc.mb) + ")";
+            return false;
+        }
         if (c.packsWeights && (p.ocBlock % p.vector != 0 || f.desc.oc % p.ocBlock != 0)) {
             if (error) *error = c.name + " needs oc_block a multiple of vec and a divisor of out_channels: " + p.str();
             return false;
@@ -83,10 +102,11 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
         if (!(wants == f.options)) {
             if (error)
                 *error = "the Funcs were defined with weight block " + std::to_string(f.options.weightBlock) +
-                         ", tap tile " + std::to_string(f.options.tapTile) + " and direct_from " +
-                         std::to_string(f.options.directFrom) + ", " + p.str() + " reads " +
-                         std::to_string(wants.weightBlock) + ", " + std::to_string(wants.tapTile) + " and " +
-                         std::to_string(wants.directFrom);
+                         ", tap tile " + std::to_string(f.options.tapTile) + ", direct_from " +
+                         std::to_string(f.options.directFrom) + " and batch rows " +
+                         std::to_string(f.options.batchRows) + ", " + p.str() + " reads " +
+                         std::to_string(wants.weightBlock) + ", " + std::to_string(wants.tapTile) + ", " +
+                         std::to_string(wants.directFrom) + " and " + std::to_string(wants.batchRows);
             return false;
         }
         c.apply(f, p);

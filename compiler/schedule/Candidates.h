@@ -38,6 +38,9 @@ struct ScheduleCandidate {
     bool takesTrimTaps = false;
     // Whether it takes ScheduleParams::phaseTaps (others refuse it; it needs a stride above 1).
     bool takesPhaseTaps = false;
+    // Whether it takes ScheduleParams::batchRows (others refuse it unless 0): it then specializes dst
+    // on the batch where the batch is dynamic.
+    bool takesBatchRows = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.
@@ -59,7 +62,7 @@ const ScheduleCandidate *findCandidate(const std::string &name);
 
 // What defineConv1d takes for p: the weight block (p.ocBlock where p's candidate packs weights,
 // else 1), the tap tile (where p trims taps, its accumulator tile's positions, else 0) and
-// p.directFrom.
+// p.directFrom and p.batchRows.
 AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p);
 
 // Applies p (p.candidate names the candidate, in any list). Returns false for an unknown or

@@ -71,6 +71,26 @@ constexpr int kDenseTilesPerTask = 4;
 constexpr int kDenseFewRegistersTilesPerTask = 6;
 constexpr int kDenseTilesMinReach = 6;
 constexpr int kDenseTilesMaxReach = 64;
+// On 16 registers, at stride 1 where the taps reach 1 to kDenseTilesMaxReach positions (a staged
+// span), dense_ncw takes kDenseBatchRows batch rows per register tile where the batch is a multiple
+// of that (dynamic batches: a specialization of dst) and its tiles of one vector x 6 channels x 2
+// rows (12 accumulators, as 3 x 4) compute at least an eighth fewer positions per row than 3 x 4
+// (AlgorithmOptions::batchRows; where the rows split the tile's accumulators evenly): a row's x
+// tail is then at most a vector, not 3. The rows of a
+// channel are unrolled inside it, so each weight broadcast serves both (rows outside channels
+// spilled the broadcasts: 0.49-0.54). Paired against the plain tiles, this EPYC (Zen 4), AVX2:
+// kws_small (98 positions, 104 computed, not 120) 1.14-1.15 at 1 thread, 1.15-1.18 at 2, at 50
+// positions 1.28 (SSE2, 4 lanes: 1.42); batch 8 of 98 positions: whisper_conv1 1.10, ecg_resnet
+// 1.09, tcn_block 1.05; the suite's other layers (their lengths or batch 1 take the plain tiles)
+// 0.99-1.00. Where the tails save less
+// they lose: all positions computed alike (lengths 1024-2500 at the suite's batches) ecg_resnet
+// 0.94-0.95, tcn_block 0.88-0.89, kws_small's shape level at 1024 (the specialization not taken);
+// pointwise conformer_pw (one tile per task) 0.81 at 500 and 0.96 at 98, strided downsample_s2
+// (im2col_ncw) 0.84 and 0.96, so those keep one row. 3 rows x 4 channels ran as 2 x 6 on
+// kws_small, 4 x 3 at 0.44-0.50. On AVX-512 the 1 x 16 tile's tail is already one vector: 8-lane
+// rows tiles ran kws_small 0.94. Batches that are not a multiple (1, 3: level) take the plain tiles;
+// shifted inwards, batch 3 had computed 4 rows (0.87).
+constexpr int kDenseBatchRows = 2;
 // Parallel tasks per x tile of dense_ncw (its channel blocks split in this many parts): with one
 // task per x tile, wav2vec2_posconv (50 outputs: one tile) ran on one thread, 121 GFLOP/s at 1 and 2
 // threads; with 2 parts 167 at 2 threads. whisper_conv1 and tcn_block at 2 threads: 230-260 and
@@ -284,6 +304,9 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     p.owTiles = denseTilesPerTask(d, many, wide);
     const int64_t reach = d.dw * (d.kw - 1);
+    if (!many && d.sw == 1 && reach > 0 && reach <= kDenseTilesMaxReach && d.mb % kDenseBatchRows == 0 &&
+        p.owBlock * p.ocBlock % kDenseBatchRows == 0)
+        p.batchRows = kDenseBatchRows;
     if (weightBytes > kDenseBigWeightsBytes && reach > kDenseTilesMaxReach) {
         p.blocksOuter = p.trimTaps = true;
         p.owTiles = kDenseTilesPerTask;
@@ -295,35 +318,46 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     return p;
 }
 
-// The accumulator of the dense schedules: a full tile of p.owBlock vectors x ocBlock channels, computed
-// at dst's loop `at`, so it is a constant-size block that lives in registers (store_in Register; it
-// was a stack array reloaded around every FMA before: whisper_conv1 19 -> 70 GFLOP/s, 1 thread).
-void registerTile(Conv1dFuncs &f, const ScheduleParams &p, const Var &at, int ocBlock) {
-    f.acc.compute_at(f.dst, at).bound_extent(f.x, p.vector * p.owBlock).bound_extent(f.o, ocBlock);
-    f.acc.store_in(MemoryType::Register).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
-    f.acc.update().reorder(f.x, f.o, f.r.y, f.r.x, f.n).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
+// The accumulator of the dense schedules: a full tile of p.owBlock vectors x ocBlock channels (x
+// `rows` batch rows), computed at dst's loop `at`, so it is a constant-size block that lives in
+// registers (store_in Register; it was a stack array reloaded around every FMA before:
+// whisper_conv1 19 -> 70 GFLOP/s, 1 thread). The rows of a channel are unrolled inside it, so one
+// weight broadcast serves them all.
+void registerTile(Conv1dFuncs &f, Func acc, const ScheduleParams &p, const Var &at, int ocBlock, int rows) {
+    acc.compute_at(f.dst, at).bound_extent(f.x, p.vector * p.owBlock).bound_extent(f.o, ocBlock);
+    acc.store_in(MemoryType::Register).vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
+    Stage update = acc.update();
+    if (rows > 1) {
+        acc.bound_extent(f.n, rows).unroll(f.n);
+        update.reorder(f.x, f.n, f.o, f.r.y, f.r.x).unroll(f.n);
+    } else {
+        update.reorder(f.x, f.o, f.r.y, f.r.x, f.n);
+    }
+    update.vectorize(f.x, p.vector).unroll(f.x).unroll(f.o);
     if (sixteenBit(f.desc)) f.weights.compute_root();
 }
 
-// The loops of dst in the register-tiled schedules (dense_ncw, im2col_ncw, channels_ncw): tiles of
-// `tile` positions x ocBlock channels; each parallel task takes p.owTiles x tiles (one input span
+// The loops of dst (the Stage `dst`: its definition or a specialization) in the register-tiled
+// schedules (dense_ncw, im2col_ncw, channels_ncw): tiles of `tile` positions x ocBlock channels
+// (x `rows` batch rows, shifted inwards); each parallel task takes p.owTiles x tiles (one input span
 // staged for all of them) and a part of the channel blocks. dense_ncw takes each x tile through every
 // block (the tile's input in L1); channels_ncw and dense_ncw with blocks_outer (`tilesInsideBlocks`)
 // each block through every x tile (the block's weights in L2). Returns the task loop, the
 // channel block and x tile loops and the tile's own two.
 struct TaskLoops {
-    Var t{"t"}, oo{"oo"}, xoi{"xoi"}, xi{"xi"}, oi{"oi"};
+    Var t{"t"}, oo{"oo"}, xoi{"xoi"}, xi{"xi"}, oi{"oi"}, ni{"ni"};
 };
 
-TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlock, bool tilesInsideBlocks) {
+TaskLoops taskLoops(Conv1dFuncs &f, Stage dst, const ScheduleParams &p, int tile, int ocBlock,
+                    bool tilesInsideBlocks, int rows = 1) {
     TaskLoops l;
-    Var xo("xo"), part("part"), xoo("xoo");
+    Var xo("xo"), part("part"), xoo("xoo"), no("no");
     // The accumulator is always a full tile (registerTile): the last x tile computes past the end and
     // its stores are guarded. (No specialize() for short outputs: duplicated loop names made Halide's
     // symbol names, and so the bytes of a kernel, depend on what the process compiled before.)
     // Channel blocks shift inwards: oc is fixed and >= the block (channels_ncw's blocks divide oc, so
     // they never shift and each starts where a block of the packed weights does).
-    f.dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf)
+    dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf)
         .split(f.o, l.oo, l.oi, ocBlock, TailStrategy::ShiftInwards);
     // Each x task's channel blocks are split into kDenseChannelParts parallel tasks, so a short row
     // (one x task) still feeds every thread; each part stages its own input tile. Not where a part
@@ -333,12 +367,21 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
         int64_t(tile) * p.owTiles * (f.desc.oc / kDenseChannelParts) * (f.desc.ic / f.desc.g) * f.desc.kw;
     const int parts = partFmas < kDenseMinPartFmas ? 1 : kDenseChannelParts;
     const int partBlocks = (blocks + parts - 1) / parts;
-    f.dst.split(l.oo, part, l.oo, partBlocks, TailStrategy::GuardWithIf)
+    dst.split(l.oo, part, l.oo, partBlocks, TailStrategy::GuardWithIf)
         .split(xo, xoo, l.xoi, p.owTiles, TailStrategy::GuardWithIf);
-    if (tilesInsideBlocks) f.dst.reorder(l.oi, l.xi, l.xoi, l.oo, part, xoo, f.n);
-    else f.dst.reorder(l.xi, l.oi, l.oo, l.xoi, part, xoo, f.n);
-    f.dst.fuse(part, xoo, l.t).fuse(l.t, f.n, l.t);
-    if (p.parallel) f.dst.parallel(l.t);
+    Var batch = f.n;
+    if (rows > 1) {
+        dst.split(f.n, no, l.ni, rows, TailStrategy::ShiftInwards).unroll(l.ni);
+        batch = no;
+        if (tilesInsideBlocks) dst.reorder(l.oi, l.xi, l.ni, l.xoi, l.oo, part, xoo, no);
+        else dst.reorder(l.xi, l.oi, l.ni, l.oo, l.xoi, part, xoo, no);
+    } else if (tilesInsideBlocks) {
+        dst.reorder(l.oi, l.xi, l.xoi, l.oo, part, xoo, f.n);
+    } else {
+        dst.reorder(l.xi, l.oi, l.oo, l.xoi, part, xoo, f.n);
+    }
+    dst.fuse(part, xoo, l.t).fuse(l.t, batch, l.t);
+    if (p.parallel) dst.parallel(l.t);
     return l;
 }
 
@@ -362,7 +405,10 @@ TaskLoops taskLoops(Conv1dFuncs &f, const ScheduleParams &p, int tile, int ocBlo
 //   a guarded (gathered) one in every row of every task. Paired, AVX2, 1 thread: ecg_resnet and
 //   whisper_conv1 1.02-1.05, tcn_block, hifigan_resblock, wavenet_dilated, kws_small 1.00-1.02;
 //   AVX-512 1.00-1.02.
-void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int tile, bool alwaysWindows) {
+// With rowsTile (dense_ncw's batch-row tiles), the row's tiles are of that many positions where dst
+// reads rowsAcc.
+void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int tile, bool alwaysWindows,
+                int rowsTile = 0) {
     const int span = tile * p.owTiles;
     // (Spans shorter than a vector, from channels_ncw's position tiles, take a guarded vector.)
     const TailStrategy tail = span < p.vector ? TailStrategy::GuardWithIf : TailStrategy::Auto;
@@ -376,7 +422,10 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int ti
         // vectors, at least one): kws_small (98 positions, one task of 6 AVX2 tiles) 1.02x the full
         // span, paired, 1 and 2 threads; level elsewhere. (The windows keep a constant extent:
         // bounded so, wavenet_dilated's copies ran 0.93x.)
-        const Expr outputs = min(span, (f.ow + tile - 1) / tile * tile);
+        auto rowTiles = [&](int size) { return (f.ow + size - 1) / size * size; };
+        Expr outputs = rowTiles(tile);
+        if (rowsTile > 0) outputs = select(f.batchRowsCondition(), rowTiles(rowsTile), outputs);
+        outputs = min(span, outputs);
         const int vectors = (f.stagedExtent(span) + p.vector - 1) / p.vector;
         const Expr extent = (outputs + (vectors * p.vector - span) + p.vector - 1) / p.vector * p.vector;
         f.staged.compute_at(f.dst, task).bound_extent(f.staged.args()[0], extent)
@@ -392,20 +441,43 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int ti
 // 1 | 2 threads: wav2vec2_fe0 (10 FMAs per output) 1.18 | 1.17, the other dense layers 1.00-1.07;
 // AVX-512 (mostly 1-vector tiles) 0.99-1.02. (In depthwise_ncw's 8-vector tiles it lost: conformer_dw
 // 0.94, AVX-512 and AVX2.)
-void storeTileUnrolled(Conv1dFuncs &f, const ScheduleParams &p, const Var &xi) {
-    f.dst.vectorize(xi, p.vector).unroll(xi);
+// dense_ncw's batch-row tile for p: one vector x owBlock x ocBlock / batchRows channels (as many
+// accumulators), owBlock times the x tiles per task (as many positions).
+ScheduleParams rowsTile(const ScheduleParams &p, int ocBlock) {
+    ScheduleParams q = p;
+    q.ocBlock = std::max(1, p.owBlock * ocBlock / p.batchRows);
+    q.owTiles = p.owTiles * p.owBlock;
+    q.owBlock = 1;
+    return q;
 }
 
-// dense_ncw and im2col_ncw (`windows`: each tap's window stored).
+void storeTileUnrolled(Stage dst, const ScheduleParams &p, const Var &xi) { dst.vectorize(xi, p.vector).unroll(xi); }
+
+// dense_ncw and im2col_ncw (`windows`: each tap's window stored). With p.batchRows, batches of that
+// many rows or more (a specialization of dst where the batch is dynamic) take tiles of one vector
+// x (owBlock x ocBlock / batchRows) channels x batchRows rows: as many accumulators, the same span
+// per task, but a row's x tail is at most a vector.
 void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
-    const int tile = p.vector * p.owBlock;
     const int ocBlock = int(std::min<int64_t>(p.ocBlock, f.desc.oc));
-    TaskLoops l = taskLoops(f, p, tile, ocBlock, p.blocksOuter);
-    if (p.blocksOuter) f.dst.reorder(l.xi, l.oi, l.xoi, l.oo);  // the register tile stays x-vectorized
-    storeTileUnrolled(f, p, l.xi);
-    f.dst.unroll(l.oi);
-    stageInput(f, p, l.t, tile, windows);
-    registerTile(f, p, p.blocksOuter ? l.xoi : l.oo, ocBlock);
+    auto tiles = [&](Stage dst, Func acc, const ScheduleParams &q, int channels, int rows) {
+        TaskLoops l = taskLoops(f, dst, q, q.vector * q.owBlock, channels, q.blocksOuter, rows);
+        if (q.blocksOuter) dst.reorder(l.xi, l.oi, l.xoi, l.oo);  // the register tile stays x-vectorized
+        storeTileUnrolled(dst, q, l.xi);
+        dst.unroll(l.oi);
+        registerTile(f, acc, q, q.blocksOuter ? l.xoi : l.oo, channels, rows);
+        return l.t;
+    };
+    if (f.rowsAcc.defined()) {  // dst reads rowsAcc always (it is acc) or in a specialization
+        const bool always = f.rowsAcc.name() == f.acc.name();
+        ScheduleParams q = rowsTile(p, ocBlock);
+        const int channels = int(std::min<int64_t>(q.ocBlock, f.desc.oc));
+        const Var task = tiles(always ? Stage(f.dst) : f.dst.specialize(f.batchRowsCondition()), f.rowsAcc, q,
+                               channels, p.batchRows);
+        stageInput(f, p, task, p.vector * p.owBlock, windows, p.vector);
+        if (always) return;
+    }
+    const Var task = tiles(f.dst, f.acc, p, ocBlock, 1);
+    if (!f.rowsAcc.defined()) stageInput(f, p, task, p.vector * p.owBlock, windows);
 }
 
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, false); }
@@ -455,6 +527,7 @@ ScheduleParams narrowDefaults(const convgen_conv1d_desc &d, const TargetVariant 
     ScheduleParams p = denseDefaults(d, t);
     p.candidate = "narrow_ncw";
     p.owTiles = 1;  // each task walks a whole row
+    p.batchRows = 0;
     p.phaseTaps = d.sw > 1 && t.vectorRegisters < kManyRegisters;
     return p;
 }
@@ -469,7 +542,7 @@ void narrowApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .split(f.o, oo, oi, ocBlock, TailStrategy::ShiftInwards)
         .reorder(xi, oi, xo, oo, f.n)
         .unroll(oi);
-    storeTileUnrolled(f, p, xi);
+    storeTileUnrolled(f.dst, p, xi);
     if (p.parallel) f.dst.parallel(oo);
     // The whole padded input of a batch, staged once before the parallel loop (staging it per task
     // instead would copy the row once per channel block). Bounded by the full tiles, as in depthwise.
@@ -477,7 +550,7 @@ void narrowApply(Conv1dFuncs &f, const ScheduleParams &p) {
     f.staged.compute_at(f.dst, f.n)
         .bound_extent(f.staged.args()[0], rowTiles + f.stagedExtent(tile) - tile)
         .vectorize(f.staged.args()[0], p.vector);
-    registerTile(f, p, xo, ocBlock);
+    registerTile(f, f.acc, p, xo, ocBlock, 1);
     if (p.phaseTaps) {
         RVar step("step"), phase("phase");
         f.acc.update().split(f.r.y, step, phase, int(f.desc.sw)).unroll(phase);
@@ -661,7 +734,7 @@ ScheduleParams channelsNcwDefaults(const convgen_conv1d_desc &d, const TargetVar
 }
 
 void channelsNcwApply(Conv1dFuncs &f, const ScheduleParams &p) {
-    TaskLoops l = taskLoops(f, p, p.owBlock, p.ocBlock, true);
+    TaskLoops l = taskLoops(f, f.dst, p, p.owBlock, p.ocBlock, true);
     f.dst.vectorize(l.oi, p.vector).unroll(l.oi).unroll(l.xi);
     stageInput(f, p, l.t, p.owBlock, false);
     if (f.packedWeights.defined()) {  // oiw weights, packed per call
@@ -706,10 +779,11 @@ const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
         {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply, false, false, nullptr, false, false, false, true},
-        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true, false, true},
+        {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true, false, true,
+         false, true},
         {"channels_ncw", channelsNcwRefuses, channelsNcwDefaults, channelsNcwApply, true, true, channelsNcwNotDefault,
          false, false, true},
-        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true, false, nullptr, true, false, true},
+        {"dense_ncw", denseRefuses, denseDefaults, denseApply, true, false, nullptr, true, false, true, false, true},
         {"channels_nwc", nwcRefuses, nwcDefaults, nwcApply},
         {"generic", genericRefuses, genericDefaults, genericApply},
     };

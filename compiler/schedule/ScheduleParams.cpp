@@ -14,6 +14,7 @@ std::string ScheduleParams::str() const {
     if (trimTaps) os << " trim_taps=1";
     if (phaseTaps) os << " phase_taps=1";
     if (directFrom != 0) os << " direct_from=" << directFrom;
+    if (batchRows != 0) os << " batch_rows=" << batchRows;
     return os.str();
 }
 
@@ -54,6 +55,10 @@ std::optional<ScheduleParams> ScheduleParams::parse(const std::string &text) {
         }
     if (more && word.rfind("direct_from=", 0) == 0) {
         if (!number(word, "direct_from=", &p.directFrom) || p.directFrom < 1) return std::nullopt;
+        more = bool(in >> word);
+    }
+    if (more && word.rfind("batch_rows=", 0) == 0) {
+        if (!number(word, "batch_rows=", &p.batchRows) || p.batchRows < 1) return std::nullopt;
         more = bool(in >> word);
     }
     if (more || parallel < 0 || parallel > 1) return std::nullopt;

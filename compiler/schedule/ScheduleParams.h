@@ -16,7 +16,10 @@ namespace convgen {
 //                             phaseTaps = the tap loop in steps of the stride, one tap per stride
 //                             phase unrolled in each (narrow_ncw, stride > 1),
 //                             directFrom = input lengths from which each row reads the input
-//                             directly instead of a padded copy (depthwise_ncw, stride 1; 0: never)
+//                             directly instead of a padded copy (depthwise_ncw, stride 1; 0: never),
+//                             batchRows = batch rows per register tile where the batch has that
+//                             many, in tiles of one vector x ow_block x oc_block / batchRows
+//                             channels (dense_ncw, im2col_ncw; 0: one row)
 //   channels_ncw              ocBlock = output channels per tile (vectorized, oiw weights packed in
 //                             blocks of it), owBlock = positions per tile, owTiles = tiles per task,
 //                             trimTaps = skip the taps where a whole tile reads zero padding
@@ -35,10 +38,11 @@ struct ScheduleParams {
     bool trimTaps = false;     // see above
     int directFrom = 0;        // see above
     bool phaseTaps = false;    // see above
+    int batchRows = 0;         // see above
 
     // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`, then ` ow_tiles=N` where N is not 1,
-    // ` blocks_outer=1`, ` trim_taps=1` and ` phase_taps=1` where set and ` direct_from=N` where N is
-    // not 0: stable text for logs, manifests, tuning keys.
+    // ` blocks_outer=1`, ` trim_taps=1` and ` phase_taps=1` where set, ` direct_from=N` and
+    // ` batch_rows=N` where N is not 0: stable text for logs, manifests, tuning keys.
     std::string str() const;
     // The inverse of str(); nullopt for text it did not write.
     static std::optional<ScheduleParams> parse(const std::string &text);

@@ -20,6 +20,9 @@ constexpr int kOtherTiles = 2;
 // Where depthwise_ncw's default stages every row, the tuner tries direct reads from this many
 // vectors of input on (the default's 20 x kw^2 positions were fitted on one machine, the EPYC).
 constexpr int kDirectFromVectors = 16;
+// Where dense_ncw's or im2col_ncw's default tiles one batch row, the tuner tries this many (measured
+// on 16 registers only).
+constexpr int kBatchRows = 2;
 
 std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const TargetVariant &t) {
     const ScheduleParams def = chooseSchedule(d, t, nullptr);
@@ -39,6 +42,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     if (oc <= d.oc && ow * oc + ow + 1 <= t.vectorRegisters) {
                         ScheduleParams p = base;
                         p.owBlock = ow, p.ocBlock = oc;
+                        if ((ow * oc) % std::max(1, p.batchRows) != 0) p.batchRows = 0;  // rows split the tile
                         add(p);
                     }
             if (c.takesOwTiles)  // x tiles per task, at the default tile
@@ -47,6 +51,11 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                     p.owTiles = tiles;
                     add(p);
                 }
+            if (c.takesBatchRows && d.mb % kBatchRows == 0 && (base.owBlock * base.ocBlock) % kBatchRows == 0) {
+                ScheduleParams p = base;  // batch rows per tile or not, at the default tile
+                p.batchRows = base.batchRows ? 0 : kBatchRows;
+                add(p);
+            }
             if (c.takesPhaseTaps && d.sw > 1) {  // taps by stride phase or not, at the default tile
                 ScheduleParams p = base;
                 p.phaseTaps = !base.phaseTaps;
@@ -113,7 +122,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
         const bool otherLoops =
             p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps ||
-            p.directFrom != def.directFrom || p.phaseTaps != def.phaseTaps;
+            p.directFrom != def.directFrom || p.phaseTaps != def.phaseTaps || p.batchRows != def.batchRows;
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
                std::abs(p.ocBlock - def.ocBlock) / ocStep + (otherLoops ? kOtherTiles : 0);
     };

@@ -98,7 +98,7 @@ TuneReport tuneKernel(const std::string &name, const convgen_conv1d_desc &d, con
         *wrong = false;
         auto k = JitKernel::build(d, "tune_" + name, t, &p, why);
         if (!k) return nullptr;
-        for (auto [cmb, ciw] : checkSizes(d, outputTile(d, p), p.directFrom)) {
+        for (auto [cmb, ciw] : checkSizes(d, outputTile(d, p), p.directFrom, p.batchRows)) {
             for (Fill fill : {Fill::Random, Fill::Integer}) {
                 auto id = std::make_tuple(cmb, ciw, int(fill));
                 if (!cases.count(id)) cases.emplace(id, makeCase(d, cmb, ciw, fill, 11));

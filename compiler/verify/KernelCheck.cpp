@@ -106,7 +106,8 @@ int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p) {
     return (c && c->packsWeights ? 1 : p.vector) * p.owBlock * p.owTiles;  // packsWeights: owBlock counts positions
 }
 
-std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength) {
+std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength,
+                                                    int batchRows) {
     const int64_t minIw = convgen_conv1d_min_length(&d);
     const int64_t span = d.dw * (d.kw - 1) + 1;
     auto lengthFor = [&](int64_t ow) {  // shortest input giving at least `ow` outputs
@@ -127,6 +128,10 @@ std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d
     std::vector<std::pair<int64_t, int64_t>> sizes;
     for (int64_t iw : lengths) sizes.push_back({d.mb > 0 ? d.mb : 1, iw});
     if (d.mb <= 0) sizes.push_back({3, lengths.back()});
+    if (d.mb <= 0 && batchRows > 1) {
+        for (int64_t iw : lengths) sizes.push_back({batchRows, iw});
+        sizes.push_back({2 * batchRows, lengths[lengths.size() / 2]});
+    }
     return sizes;
 }
 

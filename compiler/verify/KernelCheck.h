@@ -54,8 +54,11 @@ int outputTile(const convgen_conv1d_desc &d, const ScheduleParams &p);
 // (batch, length) pairs that exercise a kernel: the shortest valid length, output lengths around
 // `tile` (below, equal, one past, two tiles plus a tail) and a longer run, and where a schedule
 // changes code at an input length (`switchLength`, ScheduleParams::directFrom) the lengths just
-// below, at and a tile plus a tail past it; the fixed sizes when the spec fixes them.
-std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength = 0);
+// below, at and a tile plus a tail past it; the fixed sizes when the spec fixes them. Batches of 1
+// and 3; where a schedule tiles several batch rows (`batchRows`, ScheduleParams::batchRows) also of
+// that many rows at every length and twice that many at one.
+std::vector<std::pair<int64_t, int64_t>> checkSizes(const convgen_conv1d_desc &d, int tile, int switchLength = 0,
+                                                    int batchRows = 0);
 
 // wei ([oc][ic/g][kw], PyTorch's order) in d's weight layout, as the kernel reads it; empty for oiw
 // weights, which the kernel reads as they are.

@@ -92,6 +92,16 @@ TEST_F(Cli, GenerateIsDeterministic) {
     const std::string d = slurp(path("d/libdw.a")), e = slurp(path("e/libdw.a"));
     EXPECT_FALSE(d.empty());
     EXPECT_TRUE(d == e) << "libdw.a differs after another depthwise kernel";
+    // dense_ncw's kernels on 16 registers specialize on the batch (batch rows per tile), likewise.
+    write("rows.yaml", "{name: rows, in_channels: 8, out_channels: 8, kernel_size: 3, padding: 1}\n");
+    write("other_rows.yaml", "{name: other_rows, in_channels: 8, out_channels: 8, kernel_size: 3, padding: 1}\n");
+    ASSERT_EQ(convgen("generate " + path("rows.yaml") + " -o " + path("f") + " --target x86-64-avx2").code, 0);
+    ASSERT_EQ(convgen("generate " + path("other_rows.yaml") + " " + path("rows.yaml") + " -o " + path("g") +
+                      " --target x86-64-avx2").code, 0);
+    EXPECT_NE(slurp(path("f/rows.h")).find("batch_rows=2"), std::string::npos);
+    const std::string f = slurp(path("f/librows.a")), g = slurp(path("g/librows.a"));
+    EXPECT_FALSE(f.empty());
+    EXPECT_TRUE(f == g) << "librows.a differs after another dense kernel";
 }
 
 // convgen's LLVM options (compiler/target/LlvmOptions) reach the code of a generated kernel, and

@@ -85,7 +85,7 @@ int verifyMain(int argc, char **argv) {
             ++kernels;
             std::vector<std::unique_ptr<JitKernel>> built;
             std::vector<CheckResult> results(variants.size());
-            int tile = 1, switchLength = 0;
+            int tile = 1, switchLength = 0, batchRows = 0;
             const KernelPlan plan = planKernel(spec, TargetFamily{"", "", "", variants}, nullptr, db.get(), int(threads));
             for (size_t i = 0; i < variants.size(); ++i) {
                 std::string error;
@@ -97,8 +97,9 @@ int verifyMain(int argc, char **argv) {
                 }
                 tile = std::max(tile, outputTile(spec.desc, built.back()->schedule()));
                 switchLength = std::max(switchLength, built.back()->schedule().directFrom);
+                batchRows = std::max(batchRows, built.back()->schedule().batchRows);
             }
-            for (auto [mb, iw] : checkSizes(spec.desc, tile, switchLength)) {
+            for (auto [mb, iw] : checkSizes(spec.desc, tile, switchLength, batchRows)) {
                 for (Fill fill : {Fill::Random, Fill::Integer}) {
                     CheckCase c = makeCase(spec.desc, mb, iw, fill, uint64_t(seed));
                     for (size_t i = 0; i < variants.size(); ++i) {

@@ -85,6 +85,12 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
     back = ScheduleParams::parse(dw.str());
     ASSERT_TRUE(back);
     EXPECT_EQ(back->directFrom, 320);
+    ScheduleParams rows;
+    rows.candidate = "dense_ncw", rows.owTiles = 6, rows.batchRows = 2;  // written only where not 0, last
+    EXPECT_EQ(rows.str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6 batch_rows=2");
+    back = ScheduleParams::parse(rows.str());
+    ASSERT_TRUE(back);
+    EXPECT_EQ(back->batchRows, 2);
     for (const char *bad : {"", "dense_ncw", "dense_ncw vec=8 ow_block=3 oc_block=4", "dense_ncw vec=x ow_block=3 "
                             "oc_block=4 parallel=1", "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=2",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 extra",
@@ -98,7 +104,9 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
                             "narrow_ncw vec=8 ow_block=3 oc_block=4 parallel=1 phase_taps=1 trim_taps=1",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=0",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=x",
-                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=9 ow_tiles=2"})
+                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=9 ow_tiles=2",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 batch_rows=0",
+                            "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 batch_rows=2 ow_tiles=6"})
         EXPECT_FALSE(ScheduleParams::parse(bad)) << bad;
 }
 
@@ -134,6 +142,19 @@ TEST(SearchSpaceTest, DefaultFirstNoDuplicatesAllAccepted) {
     d.sw = 1;  // nothing to split
     space = searchSpace(d, t);
     EXPECT_TRUE(std::none_of(space.begin(), space.end(), [](const ScheduleParams &p) { return p.phaseTaps; }));
+    // Batch rows per tile (AVX2's default for kws_small) and not; none for an odd fixed batch; every
+    // tile of the space splits into the rows, or takes one row.
+    d.ic = 40, d.kw = 3, d.pw_l = d.pw_r = 1;
+    space = searchSpace(d, t);
+    EXPECT_EQ(space.front().str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6 batch_rows=2");
+    EXPECT_TRUE(std::any_of(space.begin(), space.end(), [](const ScheduleParams &p) {
+        return p.str() == "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6";
+    }));
+    for (const ScheduleParams &p : space)
+        if (p.batchRows) EXPECT_EQ(p.owBlock * p.ocBlock % p.batchRows, 0) << p.str();
+    d.mb = 3;
+    space = searchSpace(d, t);
+    EXPECT_TRUE(std::none_of(space.begin(), space.end(), [](const ScheduleParams &p) { return p.batchRows; }));
 }
 
 TEST_F(Tune, WrongCandidateIsRejectedAndNeverStored) {

@@ -34,7 +34,7 @@ void expectMatchesReference(const convgen_conv1d_desc &d, const std::string &nam
     auto k = JitKernel::build(d, name, t, params, &error);
     ASSERT_TRUE(k) << problemString(d) << " on " << t.name << ": " << error;
     const ScheduleParams &p = k->schedule();
-    for (auto [mb, iw] : checkSizes(d, outputTile(d, p), p.directFrom)) {
+    for (auto [mb, iw] : checkSizes(d, outputTile(d, p), p.directFrom, p.batchRows)) {
         for (Fill fill : {Fill::Random, Fill::Integer}) {
             CheckCase c = makeCase(d, mb, iw, fill, 7);
             CheckResult r = checkCase(d, c, [&](const void *s, const void *w, const void *b, void *o, int64_t n,
@@ -196,6 +196,57 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             q.candidate = candidate, q.owBlock = 2, q.ocBlock = 3, q.owTiles = 3;
             expectMatchesReference(d, "tiles", v, &q);
         }
+    // Batch rows per register tile (batch_rows): dst reads the rows' accumulator for even batches
+    // where the rows' one-vector tiles compute an eighth fewer positions (checkSizes: batches of 1,
+    // 3, 2 and 4, lengths on both sides). Dynamic batch and length (a specialization of dst); a
+    // fixed batch of 4 with a dynamic length, then with fixed lengths that always (8 outputs) and
+    // never (24 outputs on 8 lanes: 3 x 8 tiles compute no more) take the rows; 3 rows; channel
+    // blocks shifted inwards (2 x 3 / 2 = 3 of 7), strided and 16-bit with im2col_ncw, dilated.
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 8; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.ic = 6, w.oc = 8;
+            const char *candidate = "dense_ncw";
+            int rows = 2;
+            if (variant == 1) w.mb = 4;
+            if (variant == 2) w.mb = 4, w.iw = 8;
+            if (variant == 3) w.mb = 4, w.iw = 3 * v.vectorLanesF32;
+            if (variant == 4) rows = 3, w.activation = CONVGEN_ACT_GELU;
+            if (variant == 5) w.oc = 7, w.padding_mode = CONVGEN_PAD_REFLECT;
+            if (variant == 6) candidate = "im2col_ncw", w.sw = 2, w.dtype = CONVGEN_F16;
+            if (variant == 7) w.dw = 3, w.pw_l = 4, w.pw_r = 0, w.bias = 0;
+            ScheduleParams q = chooseSchedule(w, v, nullptr);
+            q.candidate = candidate, q.owBlock = 3, q.ocBlock = 2, q.owTiles = 2, q.batchRows = rows;
+            q.phaseTaps = false;
+            expectMatchesReference(w, "batch_rows", v, &q);
+        }
+    {
+        // Where the rows path is taken, by the Funcs: constant with a fixed batch and length.
+        convgen_conv1d_desc w = d;
+        w.mb = 4, w.iw = 8;
+        AlgorithmOptions rows;
+        rows.batchRows = 2, rows.rowsTile = 8, rows.plainTile = 24;
+        Conv1dFuncs always = defineConv1d(w, "always", rows);
+        EXPECT_TRUE(Halide::Internal::is_const_one(always.batchRowsCondition()));
+        EXPECT_EQ(always.rowsAcc.name(), always.acc.name());
+        w.iw = 24;  // 24 outputs: no fewer
+        EXPECT_FALSE(defineConv1d(w, "never", rows).rowsAcc.defined());
+        w.iw = 0;
+        Conv1dFuncs dynamic = defineConv1d(w, "dynamic", rows);
+        EXPECT_FALSE(Halide::Internal::is_const(dynamic.batchRowsCondition()));
+        EXPECT_NE(dynamic.rowsAcc.name(), dynamic.acc.name());
+        // What applySchedule refuses.
+        ScheduleParams q = chooseSchedule(w, t, nullptr);
+        q.candidate = "dense_ncw", q.owBlock = 3, q.ocBlock = 4, q.batchRows = 5;
+        Conv1dFuncs f5 = defineConv1d(w, "r5", algorithmOptionsFor(q));
+        std::string error;
+        EXPECT_FALSE(applySchedule(f5, q, &error));
+        EXPECT_EQ(error, "batch_rows must be at least 2 and divide ow_block x oc_block: " + q.str());
+        w.mb = 3, q.batchRows = 2;
+        Conv1dFuncs f3 = defineConv1d(w, "r3", algorithmOptionsFor(q));
+        EXPECT_FALSE(applySchedule(f3, q, &error));
+        EXPECT_EQ(error, "batch_rows=2 needs a dynamic batch or a multiple of 2 rows (this spec's batch is 3)");
+    }
     ScheduleParams notTiled = p;
     notTiled.candidate = "generic", notTiled.owTiles = 2;
     std::string error;
@@ -208,6 +259,10 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     notTiled.trimTaps = false, notTiled.phaseTaps = true;
     EXPECT_FALSE(applySchedule(f, notTiled, &error));
     EXPECT_EQ(error, "generic takes no phase_taps: " + notTiled.str());
+    notTiled.phaseTaps = false, notTiled.batchRows = 2;
+    Conv1dFuncs fr = defineConv1d(d, "nt_rows", algorithmOptionsFor(notTiled));
+    EXPECT_FALSE(applySchedule(fr, notTiled, &error));
+    EXPECT_EQ(error, "generic takes no batch_rows: " + notTiled.str());
     d.ic = 2, d.sw = 3;  // narrow_ncw, strided, the same tails
     p = chooseSchedule(d, t, nullptr);
     ASSERT_EQ(p.candidate, "narrow_ncw");
@@ -423,19 +478,31 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(chooseSchedule(d, t, nullptr).candidate, "narrow_ncw");
     d.ic = 5;
     {
-        // On 16 registers, at stride 1, 6 x tiles per task where the taps reach 1 to 64 positions,
-        // 4 past that (each tap's window copied); a pointwise layer (no halo) takes 1.
+        // On 16 registers, at stride 1, 6 x tiles per task and 2 batch rows per tile (where the batch
+        // is dynamic or even) where the taps reach 1 to 64 positions, 4 tiles and one row past that
+        // (each tap's window copied); a pointwise layer (no halo) takes 1 tile and one row; 32
+        // registers one row.
         convgen_conv1d_desc pw = d;
         pw.ic = 256, pw.oc = 512, pw.kw = 1, pw.pw_l = pw.pw_r = 0, pw.sw = pw.dw = 1;
         const TargetVariant avx2 = *variantNamed("x86-64-avx2");
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1");
         pw.kw = 2;
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(),
-                  "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
-        pw.dw = 64;
+                  "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6 batch_rows=2");
+        EXPECT_EQ(chooseSchedule(pw, t, nullptr).batchRows, 2);  // SSE2
+        EXPECT_EQ(chooseSchedule(pw, *variantNamed("x86-64-avx512"), nullptr).batchRows, 0);
+        pw.mb = 4;
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).batchRows, 2);
+        pw.mb = 3;
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).batchRows, 0);
+        pw.mb = 0, pw.dw = 64;
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).owTiles, 6);
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).batchRows, 2);
         pw.dw = 65;
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).owTiles, 4);
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).batchRows, 0);
+        pw.dw = 1, pw.sw = 2;
+        EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).batchRows, 0);
     }
     why.clear();
     EXPECT_EQ(chooseSchedule(d, t, &why).candidate, "dense_ncw");
@@ -486,7 +553,7 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
               "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=8");
     EXPECT_EQ(chooseSchedule(kws, *variantNamed("x86-64-avx2"), nullptr).str(),
-              "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6");
+              "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6 batch_rows=2");
     EXPECT_EQ(chooseSchedule(kws, *variantNamed("arm64-neon"), nullptr).str(),
               "dense_ncw vec=4 ow_block=4 oc_block=4 parallel=1");
     kws.kw = 7;  // taps reaching 6: 4 x 4 takes 4 x tiles per task
@@ -515,8 +582,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(error, "channels_ncw needs oc_block a multiple of vec and a divisor of out_channels: " + q.str());
     q.ocBlock = 16;  // the Funcs were defined for blocks of 32
     EXPECT_FALSE(applySchedule(f48, q, &error));
-    EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0 and direct_from 0, " + q.str() +
-                         " reads 16, 0 and 0");
+    EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0, direct_from 0 and batch rows 0, " +
+                         q.str() + " reads 16, 0, 0 and 0");
     // Owi16o weights and more than 64 taps (wav2vec2's positional conv): channels_ncw, taps
     // trimmed per tile of positions, 3 vectors where they divide a group, on 32 and 16 registers.
     convgen_conv1d_desc pc{};
