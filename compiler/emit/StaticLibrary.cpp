@@ -13,8 +13,14 @@
 #include <llvm/Support/FileSystem.h>
 #include <llvm/Support/Path.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <deque>
+#include <functional>
 #include <map>
 
 namespace convgen {
@@ -33,6 +39,58 @@ Halide::Module compileVariant(const KernelPlan &k, const VariantPlan &v, const s
     std::string error;
     if (!applySchedule(f, v.schedule, &error)) throw std::runtime_error(k.spec.name + ": " + error);
     return f.pipeline().compile_to_module(f.arguments(), fnName, target);
+}
+
+// Runs `work` (which writes files) in a child process and waits for it; false with the child's
+// error (its exception's message) in *error. Halide names what it generates from process-wide
+// counters, one per hash bucket of a name (Halide::Internal::unique_name), so in one process a
+// kernel's symbol names, and so its object's bytes, depended on which kernels were compiled before
+// it (e.g. 12 dense kernels before one of 8 -> 8 channels; seen with and without specializations).
+// Each kernel in a fresh child compiles as if alone.
+bool runIsolated(const std::function<void()> &work, std::string *error) {
+    int fds[2];
+    if (pipe(fds) != 0) {
+        *error = "cannot create a pipe to the compiling process";
+        return false;
+    }
+    std::fflush(nullptr);  // the child's exit must not flush the parent's buffers again
+    const pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]), close(fds[1]);
+        *error = "cannot start the compiling process";
+        return false;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        std::string message;
+        try {
+            work();
+        } catch (const Halide::Error &e) {
+            message = std::string("Halide: ") + e.what();
+        } catch (const std::exception &e) {
+            message = e.what();
+        }
+        if (message.empty()) _exit(0);
+        for (size_t done = 0; done < message.size();) {
+            const ssize_t n = write(fds[1], message.data() + done, message.size() - done);
+            if (n <= 0) break;
+            done += size_t(n);
+        }
+        _exit(1);
+    }
+    close(fds[1]);
+    std::string message;
+    char chunk[4096];
+    for (ssize_t n; (n = read(fds[0], chunk, sizeof chunk)) > 0;) message.append(chunk, size_t(n));
+    close(fds[0]);
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return true;
+    *error = !message.empty() ? message
+             : WIFSIGNALED(status) ? "the compiling process died of signal " + std::to_string(WTERMSIG(status))
+                                   : "the compiling process failed";
+    return false;
 }
 
 // Objects of one kernel's archive, renamed `<kernel>_<i>.o` so member names are stable.
@@ -91,33 +149,30 @@ bool compileListings(const KernelPlan &k, const std::vector<std::string> &kinds,
     }
     installHalideDiagnostics();
     useLlvmOptions();
-    try {
-        for (const VariantPlan &v : k.variants) {
-            std::string variant = v.target.name;
-            std::replace(variant.begin(), variant.end(), '-', '_');
-            std::map<Halide::OutputFileType, std::string> outputs;
-            for (const std::string &kind : kinds) {
-                const std::string name = k.entry + "_" + variant + (kind == "asm" ? ".s" : ".stmt");
-                outputs[kind == "asm" ? Halide::OutputFileType::assembly : Halide::OutputFileType::stmt] =
-                    scratch(scratchDir, name);
-            }
-            compileVariant(k, v, bufferEntryName(k.entry), v.target.halide.with_feature(Halide::Target::NoRuntime))
-                .compile(outputs);
-            for (const auto &[type, path] : outputs) {
-                auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
-                if (!text) {
-                    *error = "cannot read " + path + ": " + text.getError().message();
-                    return false;
-                }
-                files->push_back({llvm::sys::path::filename(path).str(), (*text)->getBuffer().str()});
-            }
+    for (const VariantPlan &v : k.variants) {
+        std::string variant = v.target.name;
+        std::replace(variant.begin(), variant.end(), '-', '_');
+        std::map<Halide::OutputFileType, std::string> outputs;
+        for (const std::string &kind : kinds) {
+            const std::string name = k.entry + "_" + variant + (kind == "asm" ? ".s" : ".stmt");
+            outputs[kind == "asm" ? Halide::OutputFileType::assembly : Halide::OutputFileType::stmt] =
+                scratch(scratchDir, name);
         }
-    } catch (const Halide::Error &e) {
-        *error = std::string("Halide: ") + e.what();
-        return false;
-    } catch (const std::exception &e) {
-        *error = e.what();
-        return false;
+        const bool compiled = runIsolated(
+            [&] {
+                compileVariant(k, v, bufferEntryName(k.entry), v.target.halide.with_feature(Halide::Target::NoRuntime))
+                    .compile(outputs);
+            },
+            error);
+        if (!compiled) return false;
+        for (const auto &[type, path] : outputs) {
+            auto text = llvm::MemoryBuffer::getFile(path, /*IsText=*/true);
+            if (!text) {
+                *error = "cannot read " + path + ": " + text.getError().message();
+                return false;
+            }
+            files->push_back({llvm::sys::path::filename(path).str(), (*text)->getBuffer().str()});
+        }
     }
     return true;
 }
@@ -148,18 +203,23 @@ bool writeStaticLibrary(const std::vector<KernelPlan> &kernels, const std::strin
             }
             baseline = k.variants.back().target.halide;
             const std::string archive = scratch(scratchDir, k.entry + ".a");
-            Halide::compile_multitarget(
-                bufferEntryName(k.entry), {{Halide::OutputFileType::static_library, archive}}, targets, suffixes,
-                [&](const std::string &fnName, const Halide::Target &target) {
-                    // Halide names each variant's function <entry>-<suffix> (just <entry> when alone).
-                    const std::string entry = bufferEntryName(k.entry);
-                    for (size_t i = 0; i < k.variants.size(); ++i) {
-                        if (fnName == entry + "-" + suffixes[i] || fnName == entry + "_" + suffixes[i])
-                            return compileVariant(k, k.variants[i], fnName, target);
-                    }
-                    if (k.variants.size() == 1) return compileVariant(k, k.variants[0], fnName, target);
-                    throw std::runtime_error("unexpected variant function name " + fnName);
-                });
+            const bool compiled = runIsolated(
+                [&] {
+                    Halide::compile_multitarget(
+                        bufferEntryName(k.entry), {{Halide::OutputFileType::static_library, archive}}, targets,
+                        suffixes, [&](const std::string &fnName, const Halide::Target &target) {
+                            // Halide names each variant's function <entry>-<suffix> (just <entry> when alone).
+                            const std::string entry = bufferEntryName(k.entry);
+                            for (size_t i = 0; i < k.variants.size(); ++i) {
+                                if (fnName == entry + "-" + suffixes[i] || fnName == entry + "_" + suffixes[i])
+                                    return compileVariant(k, k.variants[i], fnName, target);
+                            }
+                            if (k.variants.size() == 1) return compileVariant(k, k.variants[0], fnName, target);
+                            throw std::runtime_error("unexpected variant function name " + fnName);
+                        });
+                },
+                error);
+            if (!compiled) return false;
             const size_t first = members.size();
             if (!collectMembers(archive, k.entry, keep, names, members, error)) return false;
             if (ptx && k.onGpu()) {

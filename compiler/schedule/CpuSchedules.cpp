@@ -353,8 +353,7 @@ TaskLoops taskLoops(Conv1dFuncs &f, Stage dst, const ScheduleParams &p, int tile
     TaskLoops l;
     Var xo("xo"), part("part"), xoo("xoo"), no("no");
     // The accumulator is always a full tile (registerTile): the last x tile computes past the end and
-    // its stores are guarded. (No specialize() for short outputs: duplicated loop names made Halide's
-    // symbol names, and so the bytes of a kernel, depend on what the process compiled before.)
+    // its stores are guarded.
     // Channel blocks shift inwards: oc is fixed and >= the block (channels_ncw's blocks divide oc, so
     // they never shift and each starts where a block of the packed weights does).
     dst.split(f.x, xo, l.xi, tile, TailStrategy::GuardWithIf)
