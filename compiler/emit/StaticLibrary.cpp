@@ -46,7 +46,8 @@ Halide::Module compileVariant(const KernelPlan &k, const VariantPlan &v, const s
 // counters, one per hash bucket of a name (Halide::Internal::unique_name), so in one process a
 // kernel's symbol names, and so its object's bytes, depended on which kernels were compiled before
 // it (e.g. 12 dense kernels before one of 8 -> 8 channels; seen with and without specializations).
-// Each kernel in a fresh child compiles as if alone.
+// Each kernel in a fresh child compiles as if alone. (`generate` runs no other threads: a lock held
+// by one at the fork would stay held in the child.)
 bool runIsolated(const std::function<void()> &work, std::string *error) {
     int fds[2];
     if (pipe(fds) != 0) {

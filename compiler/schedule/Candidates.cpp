@@ -32,7 +32,7 @@ AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p) {
     if (c->packsWeights) o.weightBlock = p.ocBlock;
     if (p.trimTaps) o.tapTile = (c->packsWeights ? 1 : p.vector) * p.owBlock;  // packsWeights: owBlock counts positions
     o.directFrom = p.directFrom;
-    if (p.batchRows > 1) {  // rows tiles of one vector (with packsWeights, tiles of positions, not vectors)
+    if (p.batchRows > 1) {  // the rows' tiles are one vector, acc's owBlock vectors
         o.batchRows = p.batchRows;
         o.rowsTile = p.vector;
         o.plainTile = p.vector * p.owBlock;

@@ -76,20 +76,19 @@ constexpr int kDenseTilesMaxReach = 64;
 // of that (dynamic batches: a specialization of dst) and its tiles of one vector x 6 channels x 2
 // rows (12 accumulators, as 3 x 4) compute at least an eighth fewer positions per row than 3 x 4
 // (AlgorithmOptions::batchRows; where the rows split the tile's accumulators evenly): a row's x
-// tail is then at most a vector, not 3. The rows of a
-// channel are unrolled inside it, so each weight broadcast serves both (rows outside channels
-// spilled the broadcasts: 0.49-0.54). Paired against the plain tiles, this EPYC (Zen 4), AVX2:
-// kws_small (98 positions, 104 computed, not 120) 1.14-1.15 at 1 thread, 1.15-1.18 at 2, at 50
-// positions 1.28 (SSE2, 4 lanes: 1.42); batch 8 of 98 positions: whisper_conv1 1.10, ecg_resnet
-// 1.09, tcn_block 1.05; the suite's other layers (their lengths or batch 1 take the plain tiles)
-// 0.99-1.00. Where the tails save less
-// they lose: all positions computed alike (lengths 1024-2500 at the suite's batches) ecg_resnet
-// 0.94-0.95, tcn_block 0.88-0.89, kws_small's shape level at 1024 (the specialization not taken);
-// pointwise conformer_pw (one tile per task) 0.81 at 500 and 0.96 at 98, strided downsample_s2
-// (im2col_ncw) 0.84 and 0.96, so those keep one row. 3 rows x 4 channels ran as 2 x 6 on
-// kws_small, 4 x 3 at 0.44-0.50. On AVX-512 the 1 x 16 tile's tail is already one vector: 8-lane
-// rows tiles ran kws_small 0.94. Batches that are not a multiple (1, 3: level) take the plain tiles;
-// shifted inwards, batch 3 had computed 4 rows (0.87).
+// tail is then at most a vector, not 3. The rows of a channel are unrolled inside it, so each
+// weight broadcast serves both (rows outside channels spilled the broadcasts: 0.49-0.54). Paired
+// against the plain tiles, this EPYC (Zen 4), AVX2: kws_small (98 positions, 104 computed, not
+// 120) 1.14-1.15 at 1 thread, 1.15-1.18 at 2, at 50 positions 1.28 (SSE2, 4 lanes: 1.42); batch 8
+// of 98 positions: whisper_conv1 1.10, ecg_resnet 1.09, tcn_block 1.05; the suite's other layers
+// (their lengths or batch 1 take the plain tiles) 0.99-1.00. Where the tails save less they lose:
+// all positions computed alike (lengths 1024-2500 at the suite's batches) ecg_resnet 0.94-0.95,
+// tcn_block 0.88-0.89, kws_small's shape level at 1024 (the specialization not taken); pointwise
+// conformer_pw (one tile per task) 0.81 at 500 and 0.96 at 98, strided downsample_s2 (im2col_ncw)
+// 0.84 and 0.96, so those keep one row. 3 rows x 4 channels ran as 2 x 6 on kws_small, 4 x 3 at
+// 0.44-0.50. On AVX-512 the 1 x 16 tile's tail is already one vector: 8-lane rows tiles ran
+// kws_small 0.94. Batches that are not a multiple (1, 3: level) take the plain tiles; shifted
+// inwards, batch 3 had computed 4 rows (0.87).
 constexpr int kDenseBatchRows = 2;
 // Parallel tasks per x tile of dense_ncw (its channel blocks split in this many parts): with one
 // task per x tile, wav2vec2_posconv (50 outputs: one tile) ran on one thread, 121 GFLOP/s at 1 and 2
@@ -434,12 +433,6 @@ void stageInput(Conv1dFuncs &f, const ScheduleParams &p, const Var &task, int ti
     }
 }
 
-// The vectors of a register tile's x are stored unrolled (vectorize leaves their loop named xi): in a
-// loop, LLVM copied the accumulators to the stack and back before each store, 3 memory operations
-// per vector of outputs. Unrolled, paired against the loop, this EPYC (Zen 4), AVX2 (3 x 4 tiles),
-// 1 | 2 threads: wav2vec2_fe0 (10 FMAs per output) 1.18 | 1.17, the other dense layers 1.00-1.07;
-// AVX-512 (mostly 1-vector tiles) 0.99-1.02. (In depthwise_ncw's 8-vector tiles it lost: conformer_dw
-// 0.94, AVX-512 and AVX2.)
 // dense_ncw's batch-row tile for p: one vector x owBlock x ocBlock / batchRows channels (as many
 // accumulators), owBlock times the x tiles per task (as many positions).
 ScheduleParams rowsTile(const ScheduleParams &p, int ocBlock) {
@@ -450,6 +443,12 @@ ScheduleParams rowsTile(const ScheduleParams &p, int ocBlock) {
     return q;
 }
 
+// The vectors of a register tile's x are stored unrolled (vectorize leaves their loop named xi): in a
+// loop, LLVM copied the accumulators to the stack and back before each store, 3 memory operations
+// per vector of outputs. Unrolled, paired against the loop, this EPYC (Zen 4), AVX2 (3 x 4 tiles),
+// 1 | 2 threads: wav2vec2_fe0 (10 FMAs per output) 1.18 | 1.17, the other dense layers 1.00-1.07;
+// AVX-512 (mostly 1-vector tiles) 0.99-1.02. (In depthwise_ncw's 8-vector tiles it lost: conformer_dw
+// 0.94, AVX-512 and AVX2.)
 void storeTileUnrolled(Stage dst, const ScheduleParams &p, const Var &xi) { dst.vectorize(xi, p.vector).unroll(xi); }
 
 // dense_ncw and im2col_ncw (`windows`: each tap's window stored). With p.batchRows, batches of that

@@ -201,9 +201,10 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     // 3, 2 and 4, lengths on both sides). Dynamic batch and length (a specialization of dst); a
     // fixed batch of 4 with a dynamic length, then with fixed lengths that always (8 outputs) and
     // never (24 outputs on 8 lanes: 3 x 8 tiles compute no more) take the rows; 3 rows; channel
-    // blocks shifted inwards (2 x 3 / 2 = 3 of 7), strided and 16-bit with im2col_ncw, dilated.
+    // blocks shifted inwards (2 x 3 / 2 = 3 of 7), strided and 16-bit with im2col_ncw, dilated, and
+    // channel blocks outside the x tiles with taps trimmed (padding wider than a tile).
     for (const TargetVariant &v : runnableCpuVariants())
-        for (int variant = 0; variant < 8; ++variant) {
+        for (int variant = 0; variant < 9; ++variant) {
             convgen_conv1d_desc w = d;
             w.ic = 6, w.oc = 8;
             const char *candidate = "dense_ncw";
@@ -218,6 +219,7 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             ScheduleParams q = chooseSchedule(w, v, nullptr);
             q.candidate = candidate, q.owBlock = 3, q.ocBlock = 2, q.owTiles = 2, q.batchRows = rows;
             q.phaseTaps = false;
+            if (variant == 8) w.kw = 19, w.pw_l = 20, w.pw_r = 11, q.blocksOuter = q.trimTaps = true;
             expectMatchesReference(w, "batch_rows", v, &q);
         }
     {
