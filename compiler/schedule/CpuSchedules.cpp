@@ -15,6 +15,16 @@ namespace {
 // measured 71 GFLOP/s on whisper_conv1 (80->512, K=3, 1 thread, this 2-core Xeon, ~80 % of peak).
 constexpr int kDenseOwVectors = 3;
 constexpr int kDenseOcBlock = 4;
+// ... but without FMA (the x86-64 baseline, SSE2) 2 vectors x 4 channels: each multiply-add is a
+// copy, a multiply and an add through a register of its own, and 3 x 4 then spilled an accumulator
+// to the stack and reloaded it in every step (its assembly). The tiles per task grow by 3/2, so a
+// task spans as many positions. Paired against 3 x 4, this EPYC (Zen 4), SSE2, 1 thread:
+// whisper_conv1, ecg_resnet (batch 1), conformer_pw, tcn_block, hifigan_resblock 1.26-1.31,
+// downsample_s2 and whisper_conv2 (im2col_ncw) 1.28-1.31, wav2vec2_fe0 (narrow_ncw) 1.06,
+// kws_small 2.08 (2.12 at 2 threads), wavenet_dilated 2.15 (its copied windows), wav2vec2_posconv
+// (trimmed taps, blocks outer, 4 tiles) 1.39; 2 x 5 and 2 x 6 were level or slower (kws_small
+// 1.60, wavenet_dilated 1.60 with 2 x 6), 1 x 8 level with 3 x 4.
+constexpr int kNoFmaDenseOwVectors = 2;
 // 32 vector registers (AVX-512, arm64): a 4-vector x 4-channel tile keeps 16 accumulators, 4 input
 // vectors and the weights live. AVX-512, 1 thread, this Xeon: 4x4 gave whisper_conv1 133, conformer_pw
 // 132, tcn_block 128, hifigan 127 GFLOP/s; 3x8, 4x6, 6x4 were within noise on some layers and 10-30 %
@@ -299,9 +309,11 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     const int64_t weightBytes = d.oc * (d.ic / d.g) * d.kw * int64_t(sizeof(float));
     const bool wide = many && p.vector == kWideDenseLanes && d.oc % kWideDenseOcBlock == 0 &&
                       weightBytes <= kWideDenseMaxWeightsBytes;
-    p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : kDenseOwVectors;
+    const bool fma = t.halide.arch != Halide::Target::X86 || t.halide.has_feature(Halide::Target::FMA);
+    p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : fma ? kDenseOwVectors : kNoFmaDenseOwVectors;
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     p.owTiles = denseTilesPerTask(d, many, wide);
+    if (!fma) p.owTiles = p.owTiles * kDenseOwVectors / kNoFmaDenseOwVectors;
     const int64_t reach = d.dw * (d.kw - 1);
     if (!many && d.sw == 1 && reach > 0 && reach <= kDenseTilesMaxReach && d.mb % kDenseBatchRows == 0 &&
         p.owBlock * p.ocBlock % kDenseBatchRows == 0)

@@ -181,6 +181,7 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     ScheduleParams p = chooseSchedule(d, t, nullptr);
     p.owBlock = 5;
     p.ocBlock = 3;  // does not divide 7
+    p.batchRows = 0;  // 15 accumulators do not split into 2 rows (batch rows: below)
     expectMatchesReference(d, "tuned", t, &p);
     {
         // 5 channel blocks of 3 (the last shifted inwards) do not split evenly into dense_ncw's 2
@@ -308,6 +309,7 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             ASSERT_EQ(q.candidate, "dense_ncw");
             q.owBlock = 1;
             q.ocBlock = 3;
+            q.batchRows = 0;
             expectMatchesReference(w, "taps", v, &q);
         }
     // Taps skipped where a whole tile reads zero padding, channel blocks outside the x tiles: padding
@@ -488,10 +490,13 @@ TEST(ScheduleCandidates, OrderAndReasons) {
         pw.ic = 256, pw.oc = 512, pw.kw = 1, pw.pw_l = pw.pw_r = 0, pw.sw = pw.dw = 1;
         const TargetVariant avx2 = *variantNamed("x86-64-avx2");
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1");
+        EXPECT_EQ(chooseSchedule(pw, t, nullptr).str(), "dense_ncw vec=4 ow_block=2 oc_block=4 parallel=1");
         pw.kw = 2;
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).str(),
                   "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6 batch_rows=2");
-        EXPECT_EQ(chooseSchedule(pw, t, nullptr).batchRows, 2);  // SSE2
+        // SSE2 (no FMA): 2 x 4, 3/2 as many tiles per task.
+        EXPECT_EQ(chooseSchedule(pw, t, nullptr).str(),
+                  "dense_ncw vec=4 ow_block=2 oc_block=4 parallel=1 ow_tiles=9 batch_rows=2");
         EXPECT_EQ(chooseSchedule(pw, *variantNamed("x86-64-avx512"), nullptr).batchRows, 0);
         pw.mb = 4;
         EXPECT_EQ(chooseSchedule(pw, avx2, nullptr).batchRows, 2);
