@@ -84,12 +84,13 @@ constexpr int kDenseTilesMaxReach = 64;
 // On 16 registers, at stride 1 where the taps reach 1 to kDenseTilesMaxReach positions (a staged
 // span), dense_ncw takes kDenseBatchRows batch rows per register tile where the batch is a multiple
 // of that (dynamic batches: a specialization of dst) and its tiles of one vector x 6 channels x 2
-// rows (12 accumulators, as 3 x 4) compute at least an eighth fewer positions per row than 3 x 4
-// (AlgorithmOptions::batchRows; where the rows split the tile's accumulators evenly): a row's x
-// tail is then at most a vector, not 3. The rows of a channel are unrolled inside it, so each
+// rows (12 accumulators, as 3 x 4; SSE2's 2 x 4 gives 1 x 4 x 2) compute at least an eighth fewer
+// positions per row than the plain tiles (AlgorithmOptions::batchRows; where the rows split the
+// tile's accumulators evenly): a row's x tail is then at most a vector, not 3 (2). The rows of a channel are unrolled inside it, so each
 // weight broadcast serves both (rows outside channels spilled the broadcasts: 0.49-0.54). Paired
 // against the plain tiles, this EPYC (Zen 4), AVX2: kws_small (98 positions, 104 computed, not
-// 120) 1.14-1.15 at 1 thread, 1.15-1.18 at 2, at 50 positions 1.28 (SSE2, 4 lanes: 1.42); batch 8
+// 120) 1.14-1.15 at 1 thread, 1.15-1.18 at 2, at 50 positions 1.28, at 26 1.51, at 10 1.46 (SSE2
+// against 2 x 4: 1.32 at 10 positions, 1.19 at 20; before 2 x 4, against 3 x 4, 1.42 at 50); batch 8
 // of 98 positions: whisper_conv1 1.10, ecg_resnet 1.09, tcn_block 1.05; the suite's other layers
 // (their lengths or batch 1 take the plain tiles) 0.99-1.00. Where the tails save less they lose:
 // all positions computed alike (lengths 1024-2500 at the suite's batches) ecg_resnet 0.94-0.95,
