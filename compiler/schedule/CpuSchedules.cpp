@@ -267,6 +267,12 @@ constexpr int kTrimmedChannelsNcwVectors = 3;
 constexpr int kManyTrimmedChannelsNcwPositions = 5;
 constexpr int kTrimmedChannelsNcwPositions = 4;
 constexpr int kTrimmedChannelsNcwTilesPerTask = 16;
+// ... and without FMA (SSE2), 2 vectors x 5 positions (14 registers with the product's own), as
+// dense_ncw's tile there. wav2vec2_posconv with Owi16o weights, this EPYC (Zen 4), SSE2, 1 thread, paired
+// against 3 x 4: 2 x 5 1.34-1.35, 2 x 4 1.28-1.30, 3 x 3 1.24-1.26, 2 x 3 1.21-1.22, 2 x 6 0.98, 1 x 7
+// 0.99.
+constexpr int kNoFmaTrimmedChannelsNcwVectors = 2;
+constexpr int kNoFmaTrimmedChannelsNcwPositions = 5;
 // Output channels come in whole vectors of every CPU target (4, 8 or 16 f32 lanes): no channel tails.
 constexpr int kChannelsNcwOcMultiple = 16;
 // nwc: 2 channel vectors x 4 positions = 8 accumulators.
@@ -280,6 +286,11 @@ int largestDivisor(int64_t n, std::initializer_list<int> options) {
 }
 
 bool sixteenBit(const convgen_conv1d_desc &d) { return d.dtype != CONVGEN_F32; }
+
+// Whether t multiplies and adds in one instruction (all but the x86-64 baseline, SSE2).
+bool fusedMultiplyAdd(const TargetVariant &t) {
+    return t.halide.arch != Halide::Target::X86 || t.halide.has_feature(Halide::Target::FMA);
+}
 
 // ---- dense_ncw: GEMM-like register tile over (output positions x output channels) -------------
 
@@ -310,7 +321,7 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     const int64_t weightBytes = d.oc * (d.ic / d.g) * d.kw * int64_t(sizeof(float));
     const bool wide = many && p.vector == kWideDenseLanes && d.oc % kWideDenseOcBlock == 0 &&
                       weightBytes <= kWideDenseMaxWeightsBytes;
-    const bool fma = t.halide.arch != Halide::Target::X86 || t.halide.has_feature(Halide::Target::FMA);
+    const bool fma = fusedMultiplyAdd(t);
     p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : fma ? kDenseOwVectors : kNoFmaDenseOwVectors;
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
     p.owTiles = denseTilesPerTask(d, many, wide);
@@ -737,8 +748,11 @@ ScheduleParams channelsNcwDefaults(const convgen_conv1d_desc &d, const TargetVar
     p.owTiles = kChannelsNcwTilesPerTask;
     if (channelsNcwTrims(d)) {
         p.trimTaps = true;
-        p.ocBlock = p.vector * largestDivisor(ocg / p.vector, {kTrimmedChannelsNcwVectors, 2});
-        p.owBlock = many ? kManyTrimmedChannelsNcwPositions : kTrimmedChannelsNcwPositions;
+        const bool fma = fusedMultiplyAdd(t);
+        p.ocBlock = p.vector * largestDivisor(ocg / p.vector, {fma ? kTrimmedChannelsNcwVectors
+                                                                   : kNoFmaTrimmedChannelsNcwVectors, 2});
+        p.owBlock = many ? kManyTrimmedChannelsNcwPositions
+                    : fma ? kTrimmedChannelsNcwPositions : kNoFmaTrimmedChannelsNcwPositions;
         p.owTiles = kTrimmedChannelsNcwTilesPerTask;
     }
     return p;

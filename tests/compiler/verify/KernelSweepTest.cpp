@@ -604,6 +604,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
               "channels_ncw vec=16 ow_block=5 oc_block=48 parallel=1 ow_tiles=16 trim_taps=1");
     EXPECT_EQ(chooseSchedule(pc, *variantNamed("x86-64-avx2"), nullptr).str(),
               "channels_ncw vec=8 ow_block=4 oc_block=24 parallel=1 ow_tiles=16 trim_taps=1");
+    EXPECT_EQ(chooseSchedule(pc, t, nullptr).str(),  // SSE2, no FMA: 2 vectors x 5 positions
+              "channels_ncw vec=4 ow_block=5 oc_block=8 parallel=1 ow_tiles=16 trim_taps=1");
     pc.oc = 512;  // 32 channels per group: 2 vectors
     EXPECT_EQ(chooseSchedule(pc, wide, nullptr).ocBlock, 32);
     pc.oc = 768, pc.kw = 64;  // 64 taps: too few skipped
