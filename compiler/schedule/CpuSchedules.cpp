@@ -39,8 +39,10 @@ constexpr int kManyRegisters = 32;
 // computed 112, not 128. Measured on a 2-vCPU AMD EPYC (Zen 4) VM, AVX-512, paired against 4 x 4,
 // 1 | 2 threads: kws_small 1.15 | 1.13, wav2vec2_fe0 (narrow_ncw) 1.13 at 1 thread; whisper_conv1,
 // conformer_pw, wavenet_dilated, tcn_block, hifigan_resblock, ecg_resnet 0.97-1.04 (noise); with
-// im2col_ncw downsample_s2 0.97. Not measured on the Xeon where 4 x 4 was chosen (its two loads and
-// two FMAs per cycle would make the 17 loads per 16 FMAs the limit there; the tuner can take 4 x 4
+// im2col_ncw downsample_s2 0.97, so im2col_ncw keeps 4 x 4 (a later session, paired: 4 x 4
+// 1.04-1.05x the 1 x 16 tile on downsample_s2 at 1 thread, level at 2 threads and at batch 1;
+// 64->128 and 256->256 K=3 s2, 128->128 K=4 s2 0.99-1.02). Not measured on the Xeon where 4 x 4
+// was chosen (its two loads and two FMAs per cycle would make the 17 loads per 16 FMAs the limit there; the tuner can take 4 x 4
 // back). Every x tile streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them
 // 0.48 (512->512 K=2), with 8.4 and 12.6 MB 0.47-0.49; 1 MB 0.99, 768 KB 1.00 (this EPYC's L2 is
 // 1 MB per core; whisper_conv2 with im2col_ncw, 3 MB, was level at 1.02 and keeps 4 x 4).
@@ -313,14 +315,15 @@ int denseTilesPerTask(const convgen_conv1d_desc &d, bool many, bool wide) {
     return wide ? tiles * kManyDenseOwVectors : tiles;
 }
 
-ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
+// dense_ncw's default tile and tasks for d on t (`allowWide`: the 1 x 16 tile where it applies).
+ScheduleParams denseTiling(const convgen_conv1d_desc &d, const TargetVariant &t, bool allowWide) {
     ScheduleParams p;
     p.candidate = "dense_ncw";
     p.vector = t.vectorLanesF32;
     const bool many = t.vectorRegisters >= kManyRegisters;
     const int64_t weightBytes = d.oc * (d.ic / d.g) * d.kw * int64_t(sizeof(float));
     const bool wide = many && p.vector == kWideDenseLanes && d.oc % kWideDenseOcBlock == 0 &&
-                      weightBytes <= kWideDenseMaxWeightsBytes;
+                      weightBytes <= kWideDenseMaxWeightsBytes && allowWide;
     const bool fma = fusedMultiplyAdd(t);
     p.owBlock = wide ? 1 : many ? kManyDenseOwVectors : fma ? kDenseOwVectors : kNoFmaDenseOwVectors;
     p.ocBlock = wide ? kWideDenseOcBlock : largestDivisor(d.oc, {many ? kManyDenseOcBlock : kDenseOcBlock, 3, 2});
@@ -340,6 +343,8 @@ ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &
     }
     return p;
 }
+
+ScheduleParams denseDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) { return denseTiling(d, t, true); }
 
 // The accumulator of the dense schedules: a full tile of p.owBlock vectors x ocBlock channels (x
 // `rows` batch rows), computed at dst's loop `at`, so it is a constant-size block that lives in
@@ -529,7 +534,7 @@ std::string im2colNotDefault(const convgen_conv1d_desc &d, const TargetVariant &
 }
 
 ScheduleParams im2colDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
-    ScheduleParams p = denseDefaults(d, t);
+    ScheduleParams p = denseTiling(d, t, false);  // 4 x 4 on AVX-512 (kWideDenseOcBlock)
     p.candidate = "im2col_ncw";
     return p;
 }

@@ -568,9 +568,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
               "dense_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=16");
     kws.oc = 24;
     EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(), "dense_ncw vec=16 ow_block=4 oc_block=4 parallel=1 ow_tiles=4");
-    kws.oc = 64, kws.kw = 3, kws.sw = 2;  // im2col_ncw takes dense_ncw's tile
-    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(),
-              "im2col_ncw vec=16 ow_block=1 oc_block=16 parallel=1 ow_tiles=4");
+    kws.oc = 64, kws.kw = 3, kws.sw = 2;  // im2col_ncw takes dense_ncw's tile, but not 1 x 16
+    EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(), "im2col_ncw vec=16 ow_block=4 oc_block=4 parallel=1");
     kws.sw = 1, kws.ic = 3;  // narrow_ncw too, with one x tile per task (it walks whole rows)
     EXPECT_EQ(chooseSchedule(kws, wide, nullptr).str(), "narrow_ncw vec=16 ow_block=1 oc_block=16 parallel=1");
     d.sw = 2, d.kw = 5, d.ic = 128;
