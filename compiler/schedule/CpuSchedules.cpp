@@ -42,8 +42,8 @@ constexpr int kManyRegisters = 32;
 // im2col_ncw downsample_s2 0.97, so im2col_ncw keeps 4 x 4 (a later session, paired: 4 x 4
 // 1.04-1.05x the 1 x 16 tile on downsample_s2 at 1 thread, level at 2 threads and at batch 1;
 // 64->128 and 256->256 K=3 s2, 128->128 K=4 s2 0.99-1.02). Not measured on the Xeon where 4 x 4
-// was chosen (its two loads and two FMAs per cycle would make the 17 loads per 16 FMAs the limit there; the tuner can take 4 x 4
-// back). Every x tile streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them
+// was chosen (its two loads and two FMAs per cycle would make the 17 loads per 16 FMAs the limit
+// there; the tuner can take 4 x 4 back). Every x tile streams all the weights, 4 times as often as with 4 x 4: with 2 MB of them
 // 0.48 (512->512 K=2), with 8.4 and 12.6 MB 0.47-0.49; 1 MB 0.99, 768 KB 1.00 (this EPYC's L2 is
 // 1 MB per core; whisper_conv2 with im2col_ncw, 3 MB, was level at 1.02 and keeps 4 x 4).
 // At stride 1, where the taps reach 1 to kDenseTilesMinReach - 1 positions, kWideDenseShortReachTiles
@@ -534,7 +534,7 @@ std::string im2colNotDefault(const convgen_conv1d_desc &d, const TargetVariant &
 }
 
 ScheduleParams im2colDefaults(const convgen_conv1d_desc &d, const TargetVariant &t) {
-    ScheduleParams p = denseTiling(d, t, false);  // 4 x 4 on AVX-512 (kWideDenseOcBlock)
+    ScheduleParams p = denseTiling(d, t, false);  // 4 x 4 on AVX-512, not 1 x 16 (kWideDenseOcBlock)
     p.candidate = "im2col_ncw";
     return p;
 }
