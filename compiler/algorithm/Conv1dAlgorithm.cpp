@@ -181,11 +181,8 @@ int Conv1dFuncs::stagedExtent(int outputs) const {
 Expr Conv1dFuncs::batchRowsCondition() const {
     const int rows = options.batchRows;
     // Positions per row that tiles of `size` compute; fixed lengths give constants.
-    const int64_t fixedOw = desc.iw > 0 ? (desc.iw + desc.pw_l + desc.pw_r - desc.dw * (desc.kw - 1) - 1) / desc.sw + 1 : 0;
-    auto computed = [&](int size) -> Expr {
-        if (desc.iw > 0) return Expr(int((fixedOw + size - 1) / size * size));
-        return (ow + size - 1) / size * size;
-    };
+    const Expr rowOw = desc.iw > 0 ? Expr(int(convgen_conv1d_output_length(&desc, desc.iw))) : ow;
+    auto computed = [&](int size) { return simplify((rowOw + size - 1) / size * size); };
     const Expr plain = computed(options.plainTile), fewer = plain - computed(options.rowsTile);
     const Expr wholeRows = (desc.mb > 0 ? Expr(int(desc.mb)) : batch) % rows == 0;
     return simplify(wholeRows && fewer * 8 >= plain);

@@ -494,17 +494,18 @@ void denseTiles(Conv1dFuncs &f, const ScheduleParams &p, bool windows) {
         registerTile(f, acc, q, q.blocksOuter ? l.xoi : l.oo, channels, rows);
         return l.t;
     };
-    if (f.rowsAcc.defined()) {  // dst reads rowsAcc always (it is acc) or in a specialization
-        const bool always = f.rowsAcc.name() == f.acc.name();
+    // dst reads rowsAcc always (the condition is constant: rowsAcc is acc), in a specialization or
+    // never (rowsAcc undefined). Both sets of loops name the task loop alike: one staged input.
+    const bool rows = f.rowsAcc.defined(), always = rows && Internal::is_const_one(f.batchRowsCondition());
+    Var task;
+    if (rows) {
         ScheduleParams q = rowsTile(p, ocBlock);
         const int channels = int(std::min<int64_t>(q.ocBlock, f.desc.oc));
-        const Var task = tiles(always ? Stage(f.dst) : f.dst.specialize(f.batchRowsCondition()), f.rowsAcc, q,
-                               channels, p.batchRows);
-        stageInput(f, p, task, p.vector * p.owBlock, windows, p.vector);
-        if (always) return;
+        task = tiles(always ? Stage(f.dst) : f.dst.specialize(f.batchRowsCondition()), f.rowsAcc, q, channels,
+                     p.batchRows);
     }
-    const Var task = tiles(f.dst, f.acc, p, ocBlock, 1);
-    if (!f.rowsAcc.defined()) stageInput(f, p, task, p.vector * p.owBlock, windows);
+    if (!always) task = tiles(f.dst, f.acc, p, ocBlock, 1);
+    stageInput(f, p, task, p.vector * p.owBlock, windows, rows ? p.vector : 0);
 }
 
 void denseApply(Conv1dFuncs &f, const ScheduleParams &p) { denseTiles(f, p, false); }
