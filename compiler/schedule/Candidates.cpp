@@ -72,6 +72,10 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error) *error = "phase_taps needs stride above 1: " + p.str();
             return false;
         }
+        if (p.laneTaps && !c.takesLaneTaps) {
+            if (error) *error = c.name + " takes no lane_taps: " + p.str();
+            return false;
+        }
         if (p.directFrom != 0 && !c.takesDirectFrom) {
             if (error) *error = c.name + " takes no direct_from: " + p.str();
             return false;

@@ -41,6 +41,8 @@ struct ScheduleCandidate {
     // Whether it takes ScheduleParams::batchRows (others refuse it unless 0): it then specializes dst
     // on the batch where the batch is dynamic.
     bool takesBatchRows = false;
+    // Whether it takes ScheduleParams::laneTaps (others refuse it).
+    bool takesLaneTaps = false;
 };
 
 // CPU candidates (x86-64 and arm64) in order of preference; the last accepts every spec.

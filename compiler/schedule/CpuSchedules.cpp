@@ -2,6 +2,7 @@
 #include "Candidates.h"
 
 #include <algorithm>
+#include <numeric>
 #include <limits>
 
 namespace convgen {
@@ -213,6 +214,24 @@ constexpr int kDepthwiseRowsPerTask = 8;
 // groups of 10-12 ran 1.03-1.07x the full unroll on K=21, 25 and 31 but 0.96 on K=17, and groups of
 // 8 0.86-0.92x: a lead, not a rule.)
 constexpr int kDepthwiseUnrolledFmas = 256;
+// Tiles of several vectors take lane_taps where the target has FMA: the taps whose input positions
+// lie whole vectors apart (k, k + 8, k + 16, ... on 8 lanes, undilated; laneTapStep) are unrolled
+// together with the tile's vectors, each residue of the step in a loop of its own. A loaded input
+// vector then serves tap k of vector j and tap k + 8 of vector j - 1: conformer_dw's residue loads 11
+// vectors and 4 weight broadcasts for 32 FMAs, where with all 31 taps unrolled LLVM hoisted the
+// weights out of the x loop, spilled them and the inputs, and took each FMA's weight from the stack
+// (its AVX2 assembly: most FMAs read their weight from the stack, and loaded inputs are spilled and
+// reloaded; 45 % of the FMA peak in the AVX2 suite run). Paired
+// against all taps unrolled (in groups past kDepthwiseUnrolledFmas), this EPYC (Zen 4), 8 vectors
+// of 8 lanes, 1 thread, AVX2 | AVX-512: conformer_dw (K=31, length 500) 1.18-1.32 | 1.14-1.27 (2
+// threads 1.21 | 1.12), K=17 1.49 | 1.23, K=21 1.19 | 1.14, K=33 1.26 | 1.18, K=64 1.36 | 1.08, K=100
+// 1.26 | 1.10, K=31 dilation 2 (a step of 4) 1.18 | 1.04, K=31 stride 2 (a step of 16) 1.30 | 1.25
+// (a step of 8 there: 1.07 | 1.23). Other tiles with it, conformer_dw: 6 vectors 0.84-0.86x 8, 10
+// 0.76-0.89, 12 0.62-0.82, 16 0.63-0.95; 16 lanes (a step of 16) 0.94x 8 lanes (AVX-512). SSE2 (no
+// FMA; each product a register of its own) lost: conformer_dw 0.93, K=17 0.82, K=33 0.94 (4 vectors
+// 1.06). One-vector tiles (up to kDepthwiseShortKernel taps) share no loads; 8 vectors with it
+// against them: K=15 at length 2000 (staged) 1.23, but K=11 at 1000 0.93, K=9 at 3000 and K=13 at
+// 8000 (read directly) 0.69 and 0.55 (AVX2).
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
 // K=10, stride 5, 512 outputs, 1 thread) ran at 28.5 GFLOP/s with dense_ncw's order and 71 with this
@@ -600,6 +619,7 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
     p.vector = std::min(t.vectorLanesF32, kDepthwiseLanes);
     p.owBlock = d.kw <= kDepthwiseShortKernel ? 1 : kDepthwiseOwVectors;
     p.ocBlock = kDepthwiseRowsPerTask;
+    p.laneTaps = p.owBlock > 1 && fusedMultiplyAdd(t);
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && p.owBlock == 1) {
         const bool smallEdge = reach < kDepthwiseDirectSmallEdge && d.pw_l <= kDepthwiseDirectSmallEdge &&
@@ -611,6 +631,14 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
         p.directFrom = int(std::min<int64_t>(from, std::numeric_limits<int>::max()));
     }
     return p;
+}
+
+// lane_taps' step: taps k and k + step read input positions (in stride phases, where strided) whole
+// vectors of `lanes` apart, so one loaded vector serves tap k of a tile's vector j and tap k + step
+// of vector j - step x dw / (sw x lanes).
+int laneTapStep(const convgen_conv1d_desc &d, int lanes) {
+    const int64_t span = d.sw * lanes;
+    return int(span / std::gcd<int64_t>(d.dw, span));
 }
 
 void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
@@ -641,13 +669,22 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     f.acc.vectorize(f.x, p.vector).unroll(f.x);
     Stage update = f.acc.update();
     update.reorder(f.x, f.r.y, f.r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);
-    const int64_t tapFmas = f.desc.kw * p.owBlock;
-    if (tapFmas <= kDepthwiseUnrolledFmas) {
-        update.unroll(f.r.y);
+    // The taps unrolled together: all of them, or with lane_taps those a step apart (each residue of
+    // the step in a loop), in the fewest equal groups of at most kDepthwiseUnrolledFmas FMAs.
+    RVar taps = f.r.y;
+    int64_t unrolled = f.desc.kw;
+    if (p.laneTaps) {
+        const int step = laneTapStep(f.desc, p.vector);
+        RVar residue("tap_residue"), q("tap_q");
+        update.split(f.r.y, q, residue, step, TailStrategy::GuardWithIf).reorder(f.x, q, residue);
+        taps = q, unrolled = (f.desc.kw + step - 1) / step;
+    }
+    const int64_t groups = (unrolled * p.owBlock + kDepthwiseUnrolledFmas - 1) / kDepthwiseUnrolledFmas;
+    if (groups <= 1) {
+        update.unroll(taps);
     } else {
-        const int64_t groups = (tapFmas + kDepthwiseUnrolledFmas - 1) / kDepthwiseUnrolledFmas;
         RVar group("tap_group"), tap("tap");
-        update.split(f.r.y, group, tap, int((f.desc.kw + groups - 1) / groups), TailStrategy::GuardWithIf)
+        update.split(taps, group, tap, int((unrolled + groups - 1) / groups), TailStrategy::GuardWithIf)
             .unroll(tap);
     }
     if (sixteenBit(f.desc)) f.weights.compute_root();
@@ -808,7 +845,8 @@ void genericApply(Conv1dFuncs &f, const ScheduleParams &p) {
 
 const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
-        {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true},
+        {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true, false,
+         false, false, true},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply, false, false, nullptr, false, false, false, true},
         {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true, false, true,
          false, true},

@@ -13,6 +13,7 @@ std::string ScheduleParams::str() const {
     if (blocksOuter) os << " blocks_outer=1";
     if (trimTaps) os << " trim_taps=1";
     if (phaseTaps) os << " phase_taps=1";
+    if (laneTaps) os << " lane_taps=1";
     if (directFrom != 0) os << " direct_from=" << directFrom;
     if (batchRows != 0) os << " batch_rows=" << batchRows;
     return os.str();
@@ -48,7 +49,8 @@ std::optional<ScheduleParams> ScheduleParams::parse(const std::string &text) {
     for (auto [flag, out] :
          {std::pair<const char *, bool *>{"blocks_outer=1", &p.blocksOuter},
           {"trim_taps=1", &p.trimTaps},
-          {"phase_taps=1", &p.phaseTaps}})
+          {"phase_taps=1", &p.phaseTaps},
+          {"lane_taps=1", &p.laneTaps}})
         if (more && word == flag) {
             *out = true;
             more = bool(in >> word);

@@ -15,6 +15,9 @@ namespace convgen {
 //                             channel rows per parallel task (depthwise_ncw),
 //                             phaseTaps = the tap loop in steps of the stride, one tap per stride
 //                             phase unrolled in each (narrow_ncw, stride > 1),
+//                             laneTaps = the taps whose input positions lie whole vectors apart
+//                             unrolled together, so each loaded input vector serves several of
+//                             them (depthwise_ncw),
 //                             directFrom = input lengths from which each row reads the input
 //                             directly instead of a padded copy (depthwise_ncw, stride 1; 0: never),
 //                             batchRows = batch rows per register tile where the batch has that
@@ -38,10 +41,11 @@ struct ScheduleParams {
     bool trimTaps = false;     // see above
     int directFrom = 0;        // see above
     bool phaseTaps = false;    // see above
+    bool laneTaps = false;     // see above
     int batchRows = 0;         // see above
 
     // `dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1`, then ` ow_tiles=N` where N is not 1,
-    // ` blocks_outer=1`, ` trim_taps=1` and ` phase_taps=1` where set, ` direct_from=N` and
+    // ` blocks_outer=1`, ` trim_taps=1`, ` phase_taps=1` and ` lane_taps=1` where set, ` direct_from=N` and
     // ` batch_rows=N` where N is not 0: stable text for logs, manifests, tuning keys.
     std::string str() const;
     // The inverse of str(); nullopt for text it did not write.

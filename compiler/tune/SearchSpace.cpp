@@ -81,6 +81,11 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                 p.vector = t.vectorLanesF32;
                 add(p);
             }
+            {  // at the default tile: the taps a step apart unrolled together or not
+                ScheduleParams p = base;
+                p.laneTaps = !base.laneTaps;
+                add(p);
+            }
             if (d.sw == 1) {  // at the default tile: always staged, or direct from 16 vectors on
                 ScheduleParams p = base;
                 p.directFrom = base.directFrom ? 0 : kDirectFromVectors * base.vector;
@@ -122,7 +127,8 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
         const int ocStep = lanes ? std::max(1, p.vector) : 1;  // channel-vectorized: blocks of whole vectors
         const bool otherLoops =
             p.owTiles != def.owTiles || p.blocksOuter != def.blocksOuter || p.trimTaps != def.trimTaps ||
-            p.directFrom != def.directFrom || p.phaseTaps != def.phaseTaps || p.batchRows != def.batchRows;
+            p.directFrom != def.directFrom || p.phaseTaps != def.phaseTaps || p.laneTaps != def.laneTaps ||
+            p.batchRows != def.batchRows;
         return (p.candidate == def.candidate ? 0 : kOtherCandidate) + std::abs(p.owBlock - def.owBlock) +
                std::abs(p.ocBlock - def.ocBlock) / ocStep + (otherLoops ? kOtherTiles : 0);
     };

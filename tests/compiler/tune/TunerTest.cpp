@@ -85,6 +85,12 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
     back = ScheduleParams::parse(dw.str());
     ASSERT_TRUE(back);
     EXPECT_EQ(back->directFrom, 320);
+    EXPECT_FALSE(back->laneTaps);
+    dw.laneTaps = true;  // written only where set, after phase_taps
+    EXPECT_EQ(dw.str(), "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 lane_taps=1 direct_from=320");
+    back = ScheduleParams::parse(dw.str());
+    ASSERT_TRUE(back);
+    EXPECT_TRUE(back->laneTaps && back->directFrom == 320 && !back->phaseTaps);
     ScheduleParams rows;
     rows.candidate = "dense_ncw", rows.owTiles = 6, rows.batchRows = 2;  // written only where not 0, last
     EXPECT_EQ(rows.str(), "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 ow_tiles=6 batch_rows=2");
@@ -105,6 +111,8 @@ TEST(ScheduleText, RoundTripsAndRejectsOtherText) {
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=0",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=x",
                             "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=9 ow_tiles=2",
+                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 lane_taps=0",
+                            "depthwise_ncw vec=8 ow_block=3 oc_block=4 parallel=1 direct_from=9 lane_taps=1",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 batch_rows=0",
                             "dense_ncw vec=8 ow_block=3 oc_block=4 parallel=1 batch_rows=2 ow_tiles=6"})
         EXPECT_FALSE(ScheduleParams::parse(bad)) << bad;
@@ -123,9 +131,11 @@ TEST(SearchSpaceTest, DefaultFirstNoDuplicatesAllAccepted) {
         for (const ScheduleCandidate &c : cpuCandidates())
             if (c.name == p.candidate) EXPECT_EQ(c.refuses(d), "") << p.str();
     }
-    // Direct reads are tried where the default stages every row (31 taps), and the other way round.
-    EXPECT_EQ(space.front().directFrom, 0);
-    EXPECT_TRUE(seen.count("depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 direct_from=128"));
+    // Direct reads are tried where the default stages every row (31 taps), and the other way round;
+    // the taps a vector apart unrolled together (the default on AVX2 for 8 vectors) and not.
+    EXPECT_EQ(space.front().str(), "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 lane_taps=1");
+    EXPECT_TRUE(seen.count("depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 lane_taps=1 direct_from=128"));
+    EXPECT_TRUE(seen.count("depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1"));
     d.kw = 4, d.pw_l = 3, d.pw_r = 0;
     space = searchSpace(d, t);
     EXPECT_EQ(space.front().str(), "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=320");

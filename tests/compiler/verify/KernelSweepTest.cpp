@@ -348,8 +348,38 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
         w.kw = 37, w.pw_l = 18, w.pw_r = 19, w.iw = 300;
         q = chooseSchedule(w, v, nullptr);
         ASSERT_EQ(q.owBlock, 8);
+        EXPECT_EQ(q.laneTaps, v.name != "x86-64") << q.str();  // where the target has FMA
+        q.laneTaps = false;
         expectMatchesReference(w, "tap_groups", v, &q);
     }
+    // depthwise_ncw with lane_taps (taps a step apart unrolled together, each residue of the step in a
+    // loop), on every variant: 37 taps (the last residues guarded), 8 vectors and 3 (an x tail);
+    // dilated (steps of 4, 8 and 1 tap on 8 lanes), strided (steps of 16 and 12 taps on 8 lanes: stride
+    // 2; stride 3 with dilation 2), reflected, a channel multiplier of 2 with SiLU, bf16, and so many
+    // taps that the residues' taps split in 2 guarded groups (8 vectors x 38 > 256 FMAs on 8 lanes).
+    for (const TargetVariant &v : runnableCpuVariants())
+        for (int variant = 0; variant < 9; ++variant) {
+            convgen_conv1d_desc w = d;
+            w.ic = w.oc = w.g = 6, w.kw = 37, w.pw_l = 18, w.pw_r = 18, w.sw = w.dw = 1, w.mb = 0, w.iw = 0;
+            w.bias = 1, w.activation = CONVGEN_ACT_NONE, w.padding_mode = CONVGEN_PAD_ZEROS;
+            if (variant == 1) w.dw = 2, w.pw_l = w.pw_r = 36;
+            if (variant == 2) w.dw = 3, w.kw = 19, w.pw_l = 30, w.pw_r = 0;
+            if (variant == 3) w.dw = 8, w.kw = 20, w.pw_l = w.pw_r = 76;
+            if (variant == 4) w.sw = 2;
+            if (variant == 5) w.sw = 3, w.dw = 2, w.kw = 25, w.pw_l = w.pw_r = 5;
+            if (variant == 6) w.padding_mode = CONVGEN_PAD_REFLECT, w.kw = 21, w.pw_l = w.pw_r = 10;
+            if (variant == 7) w.oc = 12, w.activation = CONVGEN_ACT_SILU, w.dtype = CONVGEN_BF16;
+            if (variant == 8) w.kw = 300, w.pw_l = w.pw_r = 150;
+            ScheduleParams q = chooseSchedule(w, v, nullptr);
+            ASSERT_EQ(q.candidate, "depthwise_ncw");
+            ASSERT_EQ(q.owBlock, 8);
+            q.laneTaps = true;
+            expectMatchesReference(w, "lane_taps", v, &q);
+            if (variant % 3 == 0) {
+                q.owBlock = 3;
+                expectMatchesReference(w, "lane_taps_3", v, &q);
+            }
+        }
     // depthwise_ncw reading src directly from direct_from on (the lengths just below, at and past
     // it, with a partial last vector): causal, padding on both sides, the right one wider, dilated,
     // a channel multiplier of 2 with bias and SiLU, and a row switching at 20 positions, shorter
@@ -458,21 +488,27 @@ TEST(ScheduleCandidates, OrderAndReasons) {
         m.dw = 1, m.pw_l = m.pw_r = 1, m.sw = 2;
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
         m.sw = 1, m.kw = 31, m.pw_l = m.pw_r = 15;  // conformer_dw: 8 vectors of 8 lanes per tile
-        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(), "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1");
+        EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
+                  "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 lane_taps=1");
         m.kw = 16, m.pw_l = m.pw_r = 8;  // up to 16 taps: one vector
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
                   "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=2560");
-        m.kw = 17;
+        m.kw = 17;  // lane_taps where the target has FMA, on tiles of several vectors
         EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=8 oc_block=8 parallel=1");
+        EXPECT_EQ(chooseSchedule(m, *variantNamed("x86-64-avx2"), nullptr).str(),
+                  "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 lane_taps=1");
         m.kw = 31;
         // Only depthwise_ncw takes direct_from, and only at stride 1.
         ScheduleParams q = chooseSchedule(m, avx512, nullptr);
-        q.candidate = "dense_ncw", q.directFrom = 64;
+        q.candidate = "dense_ncw", q.directFrom = 64, q.laneTaps = false;
         Conv1dFuncs fm = defineConv1d(m, "m", algorithmOptionsFor(q));
         EXPECT_FALSE(applySchedule(fm, q, &error));
         EXPECT_EQ(error, "dense_ncw takes no direct_from: " + q.str());
+        q.directFrom = 0, q.laneTaps = true;  // and only depthwise_ncw takes lane_taps
+        EXPECT_FALSE(applySchedule(fm, q, &error));
+        EXPECT_EQ(error, "dense_ncw takes no lane_taps: " + q.str());
         m.sw = 2;
-        q.candidate = "depthwise_ncw";
+        q.candidate = "depthwise_ncw", q.directFrom = 64;
         Conv1dFuncs fs = defineConv1d(m, "s", algorithmOptionsFor(q));
         EXPECT_FALSE(applySchedule(fs, q, &error));
         EXPECT_EQ(error, "direct_from needs stride 1: " + q.str());
