@@ -115,7 +115,6 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
         f.r.where(first < f.iw);
         f.r.where(first + (last - start) * int(d.sw) >= 0);
     }
-    Expr channel = d.g == 1 ? f.r.x : (o / ocg) * icg + f.r.x;
     // Tap k reads padded position x*sw + q with q = k*dw - pw_l; with q = qs*sw + ph (floor division)
     // that is stride phase ph at index x + qs.
     Expr q = k * int(d.dw) - int(d.pw_l);
@@ -123,7 +122,7 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     if (d.sw == 1 && options.directFrom > 0) {
         f.staged = Func(name + "_staged");
         f.staged(p, c, n) = f.input(p, c, n);
-        f.taps(x, k, c, n) = select(f.iw >= options.directFrom, f.input(x + q, c, n), f.staged(x + q, c, n));
+        f.taps(x, k, c, n) = select(f.directCondition(), f.input(x + q, c, n), f.staged(x + q, c, n));
     } else if (d.sw == 1) {
         f.staged = f.input;
         f.taps(x, k, c, n) = f.staged(x + q, c, n);
@@ -133,19 +132,53 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
         f.staged(j, ph, c, n) = f.input(j * int(d.sw) + ph, c, n);
         f.taps(x, k, c, n) = f.staged(x + q / int(d.sw), q % int(d.sw), c, n);
     }
-    Expr w = f.weights(f.r.y, f.r.x, o);
     if (weightBlock > 1 && !blockedWeights) {
         // Blocks of weightBlock output channels, each block's (tap, input channel) vectors contiguous;
         // the last block repeats channel oc - 1 where oc is not a multiple.
         Var oi("oi"), ob("ob");
         f.packedWeights = Func(name + "_packed_weights");
         f.packedWeights(oi, k, i, ob) = f.weights(k, i, min(ob * weightBlock + oi, int(d.oc) - 1));
-        w = f.packedWeights(o % weightBlock, f.r.y, f.r.x, o / weightBlock);
     }
+    // acc's update definitions: one over r, reading taps; or, reading src directly (directFrom), one
+    // per range of taps that can read padding at the same ends of the input (tap k at the left where
+    // k * dw < pw_l, at the right where k * dw > dw * (kw - 1) - pw_r), in tap order. A range that
+    // reads neither end reads src with no boundary (in bounds for outputs in [0, ow): directTile),
+    // one end (zero padding) a one-sided select, so Halide's loop partitioning leaves a row's edge
+    // vectors only the selects of the taps that reach past that edge (measured: CpuSchedules.cpp,
+    // after kDepthwiseDirectPerEdge). Halide's bounds checks on src still stop a schedule that reads
+    // past a row.
+    std::vector<std::pair<RDom, Func>> updates = {{f.r, f.taps}};
+    if (d.sw == 1 && options.directFrom > 0 && options.tapTile == 0) {
+        const int kw = int(d.kw), dw = int(d.dw);
+        const int left = std::min(kw, int((d.pw_l + dw - 1) / dw));  // taps [0, left) can read left padding
+        const int reachMinusPad = dw * (kw - 1) - int(d.pw_r);         // taps past it / dw the right
+        const int right = std::clamp(reachMinusPad >= 0 ? reachMinusPad / dw + 1 : 0, 0, kw);
+        std::vector<int> cuts = {0, std::min(left, right), std::max(left, right), kw};
+        updates.clear();
+        for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+            if (cuts[i] == cuts[i + 1]) continue;
+            const bool atLeft = cuts[i] < left, atRight = cuts[i] >= right;
+            Expr pos = x + q;
+            auto read = [&](Expr at) { return toF32(d.dtype, source(at, c, n)); };
+            Expr value = !atLeft && !atRight ? read(pos)
+                         : d.padding_mode != CONVGEN_PAD_ZEROS || (atLeft && atRight) ? f.input(pos, c, n)
+                         : atLeft ? select(pos >= 0, read(max(pos, 0)), 0.0f)
+                                  : select(pos < f.iw, read(min(pos, f.iw - 1)), 0.0f);
+            Func taps(name + "_taps_" + std::to_string(updates.size()));
+            taps(x, k, c, n) = select(f.directCondition(), value, f.staged(pos, c, n));
+            updates.push_back({RDom(0, icg, cuts[i], cuts[i + 1] - cuts[i], name + "_r" + std::to_string(updates.size())),
+                               taps});
+        }
+    }
+    for (const auto &u : updates) f.accDomains.push_back(u.first);
     auto accumulator = [&](const std::string &accName) {
         Func a(name + accName);
         a(x, o, n) = d.bias ? toF32(d.dtype, f.bia(o)) : 0.0f;
-        a(x, o, n) += w * f.taps(x, f.r.y, channel, n);
+        for (const auto &[r, taps] : updates) {
+            Expr w = f.weights(r.y, r.x, o);
+            if (weightBlock > 1 && !blockedWeights) w = f.packedWeights(o % weightBlock, r.y, r.x, o / weightBlock);
+            a(x, o, n) += w * taps(x, r.y, d.g == 1 ? r.x : (o / ocg) * icg + r.x, n);
+        }
         return a;
     };
     f.acc = accumulator("_acc");
@@ -186,6 +219,10 @@ Expr Conv1dFuncs::batchRowsCondition() const {
     const Expr plain = computed(options.plainTile), fewer = plain - computed(options.rowsTile);
     const Expr wholeRows = (desc.mb > 0 ? Expr(int(desc.mb)) : batch) % rows == 0;
     return simplify(wholeRows && fewer * 8 >= plain);
+}
+
+Expr Conv1dFuncs::directCondition() const {
+    return iw >= options.directFrom && ow >= std::max(1, options.directTile);
 }
 
 Pipeline Conv1dFuncs::pipeline() const {

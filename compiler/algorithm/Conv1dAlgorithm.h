@@ -20,6 +20,11 @@ struct AlgorithmOptions {
     // Input lengths from which acc reads input directly, not through the copy `staged` (stride 1;
     // 0: always staged): a schedule that specializes dst on iw >= directFrom skips the copy there.
     int directFrom = 0;
+    // With directFrom: outputs per accumulator tile of that schedule. acc reads the input directly
+    // only where a row has at least one such tile (directCondition()): the taps that read no padding
+    // then read src with no bounds check, so the schedule must not compute past a row's end there
+    // (depthwise_ncw shifts its last tile inwards).
+    int directTile = 0;
     // Batch rows per accumulator tile (0: one row). dst then reads rowsAcc, a second accumulator
     // that a schedule tiles over batchRows rows and rowsTile positions, where the batch is a multiple
     // of batchRows and such tiles compute at least an eighth fewer positions per row than tiles of
@@ -30,7 +35,7 @@ struct AlgorithmOptions {
     int plainTile = 0;
     bool operator==(const AlgorithmOptions &o) const {
         return weightBlock == o.weightBlock && tapTile == o.tapTile && directFrom == o.directFrom &&
-               batchRows == o.batchRows && rowsTile == o.rowsTile && plainTile == o.plainTile;
+               directTile == o.directTile && batchRows == o.batchRows && rowsTile == o.rowsTile && plainTile == o.plainTile;
     }
 };
 
@@ -39,6 +44,9 @@ struct Conv1dFuncs {
     Halide::ImageParam src, wei, bia;  // bia is defined only when desc.bias
     Halide::Var x{"x"}, o{"o"}, n{"n"}; // output position, output channel, batch (logical order)
     Halide::RDom r;                      // r.x: input channel within the group, r.y: kernel tap
+    std::vector<Halide::RDom> accDomains; // the domain of each update definition of acc (and rowsAcc),
+                                         // in order: r; or reading src directly (directFrom), one
+                                         // per range of taps (defineConv1d), each r.x and r.y alike
     Halide::Func input;                  // input(p, c, n): f32 source at padded position p (boundary applied)
     Halide::Func staged;                 // what acc reads: input itself, or for stride > 1 input split
                                          // into stride phases, staged(j, ph, c, n) = input(j*sw + ph, c, n),
@@ -63,6 +71,8 @@ struct Conv1dFuncs {
     // Where dst reads rowsAcc (see AlgorithmOptions::batchRows); a constant where the batch and
     // length are fixed.
     Halide::Expr batchRowsCondition() const;
+    // Where acc reads the input directly (see AlgorithmOptions::directFrom and directTile).
+    Halide::Expr directCondition() const;
 
     // How many consecutive staged positions (dimension 0) `outputs` consecutive outputs read. A
     // schedule whose accumulator tile runs past the end of the output bounds staged by it: Halide

@@ -32,6 +32,7 @@ AlgorithmOptions algorithmOptionsFor(const ScheduleParams &p) {
     if (c->packsWeights) o.weightBlock = p.ocBlock;
     if (p.trimTaps) o.tapTile = (c->packsWeights ? 1 : p.vector) * p.owBlock;  // packsWeights: owBlock counts positions
     o.directFrom = p.directFrom;
+    if (p.directFrom > 0) o.directTile = p.vector * p.owBlock;
     if (p.batchRows > 1) {  // the rows' tiles are one vector, acc's owBlock vectors
         o.batchRows = p.batchRows;
         o.rowsTile = p.vector;

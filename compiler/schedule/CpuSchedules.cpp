@@ -195,6 +195,16 @@ constexpr int kDepthwiseDirectSmallEdge = 16;
 constexpr int kDepthwiseDirectPerTapSquared = 20;
 constexpr int kDepthwiseDirectLongRow = 2560;
 constexpr int kDepthwiseDirectPerEdge = 5;
+// Read directly, the taps come in up to three update definitions of acc by the ends of the row they
+// can read padding at (defineConv1d), and a row's last tile is shifted inwards. Before, every tap
+// of the right edge's vectors kept its select and clamped gather (the edge's bounds depend on the
+// length, so Halide could not simplify them, while it did the left edge's). Paired against that,
+// this EPYC (Zen 4), 1 | 2 threads: convtasnet_dw (K=3, dilation 128, its 16 right edge vectors per
+// row of 375) 1.24 | 1.24 AVX2, 1.22 | 1.23 AVX-512, 1.22 SSE2; K=7 at 1000 1.07, K=4 pad 1|2 at
+// 1003 1.06, K=5 dilation 8 1.04, K=3 pad 1, K=9 and K=11 at 3000 1.01-1.02, mamba_causal_dw (no
+// right padding) 1.00 | 1.00, K=3 dilation 512 at 6000 1.00 (AVX2); but K=13 0.91-0.93 and K=15 0.98
+// at 3000-8000 (AVX2; AVX-512 1.01-1.02), from the shifted tile alone (the old taps with it: 0.90-0.91):
+// LLVM then keeps 12 of the 13 weights in registers, reloading one per vector.
 // Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
 // conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
 // conformer_dw dropped from 52 to 44.
@@ -646,15 +656,20 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
     const int tile = p.vector * p.owBlock;
     // Register accumulators over a full tile, as in dense_ncw (mamba_conv1d without SiLU: 5 -> 19
     // GFLOP/s, 1 thread). Each parallel task takes ocBlock channel rows.
-    f.dst.split(f.x, xo, xi, tile, TailStrategy::GuardWithIf)
-        .split(f.o, oo, oi, p.ocBlock, TailStrategy::GuardWithIf)
-        .reorder(xi, xo, oi, oo, f.n)
-        .vectorize(xi, p.vector)
-        .fuse(oo, f.n, t);
-    if (p.parallel) f.dst.parallel(t);
-    // From directFrom on, acc reads the input itself (staged is then not computed: Halide skips a
-    // producer whose values are not used in the specialization taken).
-    if (p.directFrom > 0) f.dst.specialize(f.iw >= p.directFrom);
+    auto loops = [&](Stage dst, TailStrategy tail) {
+        dst.split(f.x, xo, xi, tile, tail)
+            .split(f.o, oo, oi, p.ocBlock, TailStrategy::GuardWithIf)
+            .reorder(xi, xo, oi, oo, f.n)
+            .vectorize(xi, p.vector)
+            .fuse(oo, f.n, t);
+        if (p.parallel) dst.parallel(t);
+    };
+    // From directFrom on, where a row has at least a tile of outputs, acc reads the input itself
+    // (staged is then not computed: Halide skips a producer whose values are not used in the
+    // specialization taken), its last tile shifted inwards: the taps that read no padding read src
+    // with no bounds check (defineConv1d), so no tile may compute past the row.
+    if (p.directFrom > 0) loops(f.dst.specialize(f.directCondition()), TailStrategy::ShiftInwards);
+    loops(f.dst, TailStrategy::GuardWithIf);
     // One padded row per channel: the boundary is handled once per element, not once per tap.
     // Its extent covers every full tile of the row, which the accumulator computes (stagedExtent).
     // On Halide's pseudo-stack: a heap row per channel cost one malloc and free per row (1024 per
@@ -667,25 +682,30 @@ void depthwiseApply(Conv1dFuncs &f, const ScheduleParams &p) {
         .vectorize(f.staged.args()[0], p.vector);
     f.acc.compute_at(f.dst, xo).bound_extent(f.x, tile).store_in(MemoryType::Register);
     f.acc.vectorize(f.x, p.vector).unroll(f.x);
-    Stage update = f.acc.update();
-    update.reorder(f.x, f.r.y, f.r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);
-    // The taps unrolled together: all of them, or with lane_taps those a step apart (each residue of
-    // the step in a loop), in the fewest equal groups of at most kDepthwiseUnrolledFmas FMAs.
-    RVar taps = f.r.y;
-    int64_t unrolled = f.desc.kw;
-    if (p.laneTaps) {
-        const int step = laneTapStep(f.desc, p.vector);
-        RVar residue("tap_residue"), q("tap_q");
-        update.split(f.r.y, q, residue, step, TailStrategy::GuardWithIf).reorder(f.x, q, residue);
-        taps = q, unrolled = (f.desc.kw + step - 1) / step;
-    }
-    const int64_t groups = (unrolled * p.owBlock + kDepthwiseUnrolledFmas - 1) / kDepthwiseUnrolledFmas;
-    if (groups <= 1) {
-        update.unroll(taps);
-    } else {
-        RVar group("tap_group"), tap("tap");
-        update.split(taps, group, tap, int((unrolled + groups - 1) / groups), TailStrategy::GuardWithIf)
-            .unroll(tap);
+    // Each update definition (a range of taps where src is read directly) alike: the taps unrolled
+    // together, all of them or with lane_taps those a step apart (each residue of the step in a loop),
+    // in the fewest equal groups of at most kDepthwiseUnrolledFmas FMAs.
+    for (size_t i = 0; i < f.accDomains.size(); ++i) {
+        const RDom &r = f.accDomains[i];
+        const int64_t kw = *Internal::as_const_int(r.y.extent());
+        Stage update = f.acc.update(int(i));
+        update.reorder(f.x, r.y, r.x, f.o, f.n).vectorize(f.x, p.vector).unroll(f.x);
+        RVar taps = r.y;
+        int64_t unrolled = kw;
+        if (p.laneTaps) {
+            const int step = laneTapStep(f.desc, p.vector);
+            RVar residue("tap_residue"), q("tap_q");
+            update.split(r.y, q, residue, step, TailStrategy::GuardWithIf).reorder(f.x, q, residue);
+            taps = q, unrolled = (kw + step - 1) / step;
+        }
+        const int64_t groups = (unrolled * p.owBlock + kDepthwiseUnrolledFmas - 1) / kDepthwiseUnrolledFmas;
+        if (groups <= 1) {
+            update.unroll(taps);
+        } else {
+            RVar group("tap_group"), tap("tap");
+            update.split(taps, group, tap, int((unrolled + groups - 1) / groups), TailStrategy::GuardWithIf)
+                .unroll(tap);
+        }
     }
     if (sixteenBit(f.desc)) f.weights.compute_root();
 }

@@ -385,9 +385,12 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     // a channel multiplier of 2 with bias and SiLU, and a row switching at 20 positions, shorter
     // than two vectors of AVX-512, so the edge vectors meet; then edges wider than the short rule's
     // (taps reaching 32 and 100 positions, padding past two vectors, reflected and replicated),
-    // read directly from 2560 positions on; every variant.
+    // read directly from 2560 positions on; a tap that can read padding at both ends (ranges of
+    // taps reading the left end, both, the right: defineConv1d); and, unpadded, taps reaching 20
+    // positions, so rows read directly have fewer outputs than a tile (1-7: staged) or a few more
+    // (the last tile shifted inwards); every variant.
     for (const TargetVariant &v : runnableCpuVariants())
-        for (int variant = 0; variant < 7; ++variant) {
+        for (int variant = 0; variant < 9; ++variant) {
             convgen_conv1d_desc w = d;
             w.ic = w.g = 5, w.oc = 5, w.kw = 4, w.pw_l = 3, w.pw_r = 0, w.dw = 1, w.sw = 1;
             w.mb = 0, w.iw = 0, w.bias = 1, w.activation = CONVGEN_ACT_NONE;
@@ -397,9 +400,11 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             if (variant == 4) w.oc = 10, w.activation = CONVGEN_ACT_SILU;
             if (variant == 5) w.kw = 3, w.dw = 16, w.pw_l = 20, w.pw_r = 12, w.padding_mode = CONVGEN_PAD_REFLECT;
             if (variant == 6) w.kw = 2, w.dw = 100, w.pw_l = 100, w.pw_r = 0, w.padding_mode = CONVGEN_PAD_REPLICATE;
+            if (variant == 7) w.kw = 5, w.pw_l = w.pw_r = 3;
+            if (variant == 8) w.kw = 3, w.dw = 10, w.pw_l = w.pw_r = 0;
             ScheduleParams q = chooseSchedule(w, v, nullptr);
             ASSERT_EQ(q.candidate, "depthwise_ncw");
-            EXPECT_EQ(q.directFrom, variant < 5 ? 20 * w.kw * w.kw : 2560) << q.str();
+            EXPECT_EQ(q.directFrom, variant < 5 || variant == 7 ? 20 * w.kw * w.kw : 2560) << q.str();
             expectMatchesReference(w, "direct", v, &q);
             q.directFrom = 20;
             expectMatchesReference(w, "direct_short", v, &q);
