@@ -166,8 +166,8 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
                                   : select(pos < f.iw, read(min(pos, f.iw - 1)), 0.0f);
             Func taps(name + "_taps_" + std::to_string(updates.size()));
             taps(x, k, c, n) = select(f.directCondition(), value, f.staged(pos, c, n));
-            updates.push_back({RDom(0, icg, cuts[i], cuts[i + 1] - cuts[i], name + "_r" + std::to_string(updates.size())),
-                               taps});
+            const std::string rName = name + "_r" + std::to_string(updates.size());
+            updates.push_back({RDom(0, icg, cuts[i], cuts[i + 1] - cuts[i], rName), taps});
         }
     }
     for (const auto &u : updates) f.accDomains.push_back(u.first);

@@ -18,7 +18,7 @@ struct AlgorithmOptions {
     // skipped where every position of the tile reads zero padding (0: every tap is computed).
     int tapTile = 0;
     // Input lengths from which acc reads input directly, not through the copy `staged` (stride 1;
-    // 0: always staged): a schedule that specializes dst on iw >= directFrom skips the copy there.
+    // 0: always staged): a schedule that specializes dst on directCondition() skips the copy there.
     int directFrom = 0;
     // With directFrom: outputs per accumulator tile of that schedule. acc reads the input directly
     // only where a row has at least one such tile (directCondition()): the taps that read no padding
@@ -35,7 +35,8 @@ struct AlgorithmOptions {
     int plainTile = 0;
     bool operator==(const AlgorithmOptions &o) const {
         return weightBlock == o.weightBlock && tapTile == o.tapTile && directFrom == o.directFrom &&
-               directTile == o.directTile && batchRows == o.batchRows && rowsTile == o.rowsTile && plainTile == o.plainTile;
+               directTile == o.directTile && batchRows == o.batchRows && rowsTile == o.rowsTile &&
+               plainTile == o.plainTile;
     }
 };
 

@@ -108,10 +108,11 @@ bool applySchedule(Conv1dFuncs &f, const ScheduleParams &p, std::string *error) 
             if (error)
                 *error = "the Funcs were defined with weight block " + std::to_string(f.options.weightBlock) +
                          ", tap tile " + std::to_string(f.options.tapTile) + ", direct_from " +
-                         std::to_string(f.options.directFrom) + " and batch rows " +
-                         std::to_string(f.options.batchRows) + ", " + p.str() + " reads " +
+                         std::to_string(f.options.directFrom) + " (tile " + std::to_string(f.options.directTile) +
+                         ") and batch rows " + std::to_string(f.options.batchRows) + ", " + p.str() + " reads " +
                          std::to_string(wants.weightBlock) + ", " + std::to_string(wants.tapTile) + ", " +
-                         std::to_string(wants.directFrom) + " and " + std::to_string(wants.batchRows);
+                         std::to_string(wants.directFrom) + " (" + std::to_string(wants.directTile) + ") and " +
+                         std::to_string(wants.batchRows);
             return false;
         }
         c.apply(f, p);

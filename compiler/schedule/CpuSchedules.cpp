@@ -2,8 +2,8 @@
 #include "Candidates.h"
 
 #include <algorithm>
-#include <numeric>
 #include <limits>
+#include <numeric>
 
 namespace convgen {
 
@@ -227,21 +227,20 @@ constexpr int kDepthwiseUnrolledFmas = 256;
 // Tiles of several vectors take lane_taps where the target has FMA: the taps whose input positions
 // lie whole vectors apart (k, k + 8, k + 16, ... on 8 lanes, undilated; laneTapStep) are unrolled
 // together with the tile's vectors, each residue of the step in a loop of its own. A loaded input
-// vector then serves tap k of vector j and tap k + 8 of vector j - 1: conformer_dw's residue loads 11
-// vectors and 4 weight broadcasts for 32 FMAs, where with all 31 taps unrolled LLVM hoisted the
-// weights out of the x loop, spilled them and the inputs, and took each FMA's weight from the stack
-// (its AVX2 assembly: most FMAs read their weight from the stack, and loaded inputs are spilled and
-// reloaded; 45 % of the FMA peak in the AVX2 suite run). Paired
-// against all taps unrolled (in groups past kDepthwiseUnrolledFmas), this EPYC (Zen 4), 8 vectors
-// of 8 lanes, 1 thread, AVX2 | AVX-512: conformer_dw (K=31, length 500) 1.18-1.32 | 1.14-1.27 (2
-// threads 1.21 | 1.12), K=17 1.49 | 1.23, K=21 1.19 | 1.14, K=33 1.26 | 1.18, K=64 1.36 | 1.08, K=100
-// 1.26 | 1.10, K=31 dilation 2 (a step of 4) 1.18 | 1.04, K=31 stride 2 (a step of 16) 1.30 | 1.25
-// (a step of 8 there: 1.07 | 1.23). Other tiles with it, conformer_dw: 6 vectors 0.84-0.86x 8, 10
-// 0.76-0.89, 12 0.62-0.82, 16 0.63-0.95; 16 lanes (a step of 16) 0.94x 8 lanes (AVX-512). SSE2 (no
-// FMA; each product a register of its own) lost: conformer_dw 0.93, K=17 0.82, K=33 0.94 (4 vectors
-// 1.06). One-vector tiles (up to kDepthwiseShortKernel taps) share no loads; 8 vectors with it
-// against them: K=15 at length 2000 (staged) 1.23, but K=11 at 1000 0.93, K=9 at 3000 and K=13 at
-// 8000 (read directly) 0.69 and 0.55 (AVX2).
+// vector then serves tap k of vector j and tap k + 8 of vector j - 1: conformer_dw's residue loads
+// 11 vectors and 4 weight broadcasts for 32 FMAs, where with all 31 taps unrolled LLVM hoisted the
+// weights out of the x loop and spilled them and the loaded inputs (in the AVX2 assembly most FMAs
+// read their weight from the stack; 45 % of the FMA peak in the AVX2 suite run). Paired against all
+// taps unrolled (in groups past kDepthwiseUnrolledFmas), this EPYC (Zen 4), 8 vectors of 8 lanes, 1
+// thread, AVX2 | AVX-512: conformer_dw (K=31, length 500) 1.18-1.32 | 1.14-1.27 (2 threads 1.21 |
+// 1.12), K=17 1.49 | 1.23, K=21 1.19 | 1.14, K=33 1.26 | 1.18, K=64 1.36 | 1.08, K=100 1.26 | 1.10,
+// K=31 dilation 2 (a step of 4) 1.18 | 1.04, K=31 stride 2 (a step of 16) 1.30 | 1.25 (a step of 8
+// there: 1.07 | 1.23). Other tiles with it, conformer_dw: 6 vectors 0.84-0.86x 8, 10 0.76-0.89, 12
+// 0.62-0.82, 16 0.63-0.95; 16 lanes (a step of 16) 0.94x 8 lanes (AVX-512). SSE2 (no FMA; each
+// product a register of its own) lost: conformer_dw 0.93, K=17 0.82, K=33 0.94 (4 vectors 1.06).
+// One-vector tiles (up to kDepthwiseShortKernel taps) share no loads; 8 vectors with it against
+// them: K=15 at length 2000 (staged) 1.23, but K=11 at 1000 0.93, K=9 at 3000 and K=13 at 8000
+// (read directly) 0.69 and 0.55 (AVX2).
 // narrow_ncw takes layers with at most this many input channels per group, whose padded input
 // (ic x length floats) stays in cache while every channel block reads it: wav2vec2_fe0 (1 channel,
 // K=10, stride 5, 512 outputs, 1 thread) ran at 28.5 GFLOP/s with dense_ncw's order and 71 with this
@@ -865,8 +864,8 @@ void genericApply(Conv1dFuncs &f, const ScheduleParams &p) {
 
 const std::vector<ScheduleCandidate> &cpuCandidates() {
     static const std::vector<ScheduleCandidate> list = {
-        {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true, false,
-         false, false, true},
+        {"depthwise_ncw", depthwiseRefuses, depthwiseDefaults, depthwiseApply, false, false, nullptr, false, true,
+         false, false, false, true},
         {"narrow_ncw", narrowRefuses, narrowDefaults, narrowApply, false, false, nullptr, false, false, false, true},
         {"im2col_ncw", denseRefuses, im2colDefaults, im2colApply, true, false, im2colNotDefault, true, false, true,
          false, true},

@@ -14,8 +14,10 @@ std::vector<std::pair<int, int>> tapRanges(const convgen_conv1d_desc &d, int dir
     Conv1dFuncs f = defineConv1d(d, "a", o);
     EXPECT_EQ(f.acc.num_update_definitions(), int(f.accDomains.size()));
     std::vector<std::pair<int, int>> out;
-    for (const Halide::RDom &r : f.accDomains)
-        out.push_back({int(*Halide::Internal::as_const_int(r.y.min())), int(*Halide::Internal::as_const_int(r.y.extent()))});
+    for (const Halide::RDom &r : f.accDomains) {
+        using Halide::Internal::as_const_int;
+        out.push_back({int(*as_const_int(r.y.min())), int(*as_const_int(r.y.extent()))});
+    }
     return out;
 }
 

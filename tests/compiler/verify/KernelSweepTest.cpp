@@ -629,8 +629,8 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     EXPECT_EQ(error, "channels_ncw needs oc_block a multiple of vec and a divisor of out_channels: " + q.str());
     q.ocBlock = 16;  // the Funcs were defined for blocks of 32
     EXPECT_FALSE(applySchedule(f48, q, &error));
-    EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0, direct_from 0 and batch rows 0, " +
-                         q.str() + " reads 16, 0, 0 and 0");
+    EXPECT_EQ(error, "the Funcs were defined with weight block 32, tap tile 0, direct_from 0 (tile 0) and batch "
+                     "rows 0, " + q.str() + " reads 16, 0, 0 (0) and 0");
     // Owi16o weights and more than 64 taps (wav2vec2's positional conv): channels_ncw, taps
     // trimmed per tile of positions, 3 vectors where they divide a group, on 32 and 16 registers.
     convgen_conv1d_desc pc{};
