@@ -388,9 +388,9 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
     // read directly from 2560 positions on; a tap that can read padding at both ends (ranges of
     // taps reading the left end, both, the right: defineConv1d); and, unpadded, taps reaching 20
     // positions, so rows read directly have fewer outputs than a tile (1-7: staged) or a few more
-    // (the last tile shifted inwards); every variant.
+    // (the last tile shifted inwards); f16, each tap range converting what it reads; every variant.
     for (const TargetVariant &v : runnableCpuVariants())
-        for (int variant = 0; variant < 9; ++variant) {
+        for (int variant = 0; variant < 10; ++variant) {
             convgen_conv1d_desc w = d;
             w.ic = w.g = 5, w.oc = 5, w.kw = 4, w.pw_l = 3, w.pw_r = 0, w.dw = 1, w.sw = 1;
             w.mb = 0, w.iw = 0, w.bias = 1, w.activation = CONVGEN_ACT_NONE;
@@ -402,9 +402,10 @@ TEST(ScheduleParams, TunedParametersStillMatch) {
             if (variant == 6) w.kw = 2, w.dw = 100, w.pw_l = 100, w.pw_r = 0, w.padding_mode = CONVGEN_PAD_REPLICATE;
             if (variant == 7) w.kw = 5, w.pw_l = w.pw_r = 3;
             if (variant == 8) w.kw = 3, w.dw = 10, w.pw_l = w.pw_r = 0;
+            if (variant == 9) w.kw = 3, w.pw_l = w.pw_r = 1, w.dtype = CONVGEN_F16;
             ScheduleParams q = chooseSchedule(w, v, nullptr);
             ASSERT_EQ(q.candidate, "depthwise_ncw");
-            EXPECT_EQ(q.directFrom, variant < 5 || variant == 7 ? 20 * w.kw * w.kw : 2560) << q.str();
+            EXPECT_EQ(q.directFrom, variant < 5 || (variant >= 7 && variant != 8) ? 20 * w.kw * w.kw : 2560) << q.str();
             expectMatchesReference(w, "direct", v, &q);
             q.directFrom = 20;
             expectMatchesReference(w, "direct_short", v, &q);
