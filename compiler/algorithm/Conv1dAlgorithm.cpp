@@ -150,24 +150,26 @@ Conv1dFuncs defineConv1d(const convgen_conv1d_desc &d, const std::string &name, 
     std::vector<std::pair<RDom, Func>> updates = {{f.r, f.taps}};
     if (d.sw == 1 && options.directFrom > 0 && options.tapTile == 0) {
         const int kw = int(d.kw), dw = int(d.dw);
-        const int left = std::min(kw, int((d.pw_l + dw - 1) / dw));  // taps [0, left) can read left padding
-        const int reachMinusPad = dw * (kw - 1) - int(d.pw_r);         // taps past it / dw the right
-        const int right = std::clamp(reachMinusPad >= 0 ? reachMinusPad / dw + 1 : 0, 0, kw);
-        std::vector<int> cuts = {0, std::min(left, right), std::max(left, right), kw};
+        // Taps [0, left) can read left padding, taps [right, kw) right padding.
+        const int left = std::min(kw, int((d.pw_l + dw - 1) / dw));
+        const int clearOfRight = dw * (kw - 1) - int(d.pw_r);  // the furthest reach that never reads it
+        const int right = clearOfRight >= 0 ? clearOfRight / dw + 1 : 0;
+        const Expr pos = x + q;
+        auto read = [&](Expr at) { return toF32(d.dtype, source(at, c, n)); };
+        const bool zeros = d.padding_mode == CONVGEN_PAD_ZEROS;
+        const int cuts[] = {0, std::min(left, right), std::max(left, right), kw};
         updates.clear();
-        for (size_t i = 0; i + 1 < cuts.size(); ++i) {
+        for (int i = 0; i < 3; ++i) {
             if (cuts[i] == cuts[i + 1]) continue;
             const bool atLeft = cuts[i] < left, atRight = cuts[i] >= right;
-            Expr pos = x + q;
-            auto read = [&](Expr at) { return toF32(d.dtype, source(at, c, n)); };
-            Expr value = !atLeft && !atRight ? read(pos)
-                         : d.padding_mode != CONVGEN_PAD_ZEROS || (atLeft && atRight) ? f.input(pos, c, n)
-                         : atLeft ? select(pos >= 0, read(max(pos, 0)), 0.0f)
-                                  : select(pos < f.iw, read(min(pos, f.iw - 1)), 0.0f);
-            Func taps(name + "_taps_" + std::to_string(updates.size()));
+            Expr value = f.input(pos, c, n);  // both ends, or one end of a padding mode other than zeros
+            if (!atLeft && !atRight) value = read(pos);
+            else if (zeros && !atRight) value = select(pos >= 0, read(max(pos, 0)), 0.0f);
+            else if (zeros && !atLeft) value = select(pos < f.iw, read(min(pos, f.iw - 1)), 0.0f);
+            const std::string suffix = std::to_string(updates.size());
+            Func taps(name + "_taps_" + suffix);
             taps(x, k, c, n) = select(f.directCondition(), value, f.staged(pos, c, n));
-            const std::string rName = name + "_r" + std::to_string(updates.size());
-            updates.push_back({RDom(0, icg, cuts[i], cuts[i + 1] - cuts[i], rName), taps});
+            updates.push_back({RDom(0, icg, cuts[i], cuts[i + 1] - cuts[i], name + "_r" + suffix), taps});
         }
     }
     for (const auto &u : updates) f.accDomains.push_back(u.first);
