@@ -50,25 +50,6 @@ double parallelSeconds(int threads, F body) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-double triadGbps(int threads, size_t totalBytes) {
-    const size_t n = totalBytes / 3 / sizeof(float) / size_t(threads);
-    std::vector<std::vector<float>> a(threads, std::vector<float>(n, 1.f)), b = a, c = a;
-    const int reps = std::max<int>(1, int((1u << 30) / totalBytes));
-    std::vector<double> rates;
-    for (int run = 0; run < 7; ++run) {
-        const double s = parallelSeconds(threads, [&](int t) {
-            float *x = a[t].data();
-            const float *y = b[t].data(), *z = c[t].data();
-            for (int r = 0; r < reps; ++r) {
-                for (size_t i = 0; i < n; ++i) x[i] = y[i] + 0.5f * z[i];
-                asm volatile("" ::: "memory");
-            }
-        });
-        rates.push_back(double(3 * sizeof(float) * n) * threads * reps / s * 1e-9);
-    }
-    return *std::max_element(rates.begin(), rates.end());
-}
-
 template <typename Loop>
 double fmaPeak(int threads, int lanes, Loop loop) {
     const long iterations = 20'000'000 * 8 / lanes;
@@ -98,6 +79,25 @@ long l3CacheBytes() {
 }
 
 }  // namespace
+
+double triadGbps(int threads, size_t totalBytes) {
+    const size_t n = totalBytes / 3 / sizeof(float) / size_t(threads);
+    std::vector<std::vector<float>> a(threads, std::vector<float>(n, 1.f)), b = a, c = a;
+    const int reps = std::max<int>(1, int((1u << 30) / totalBytes));
+    std::vector<double> rates;
+    for (int run = 0; run < 7; ++run) {
+        const double s = parallelSeconds(threads, [&](int t) {
+            float *x = a[t].data();
+            const float *y = b[t].data(), *z = c[t].data();
+            for (int r = 0; r < reps; ++r) {
+                for (size_t i = 0; i < n; ++i) x[i] = y[i] + 0.5f * z[i];
+                asm volatile("" ::: "memory");
+            }
+        });
+        rates.push_back(double(3 * sizeof(float) * n) * threads * reps / s * 1e-9);
+    }
+    return *std::max_element(rates.begin(), rates.end());
+}
 
 Ceilings measureCeilings(int threads, bool avx512) {
     Ceilings c;

@@ -19,4 +19,8 @@ struct Ceilings {
 // machine's, and layers at 149 % of it); the AVX-512 peak only when `avx512`.
 Ceilings measureCeilings(int threads, bool avx512);
 
+// The STREAM triad over three arrays of totalBytes in all, split among `threads` threads (GB/s; the
+// best of several runs).
+double triadGbps(int threads, size_t totalBytes);
+
 }  // namespace convgen::bench

@@ -53,15 +53,18 @@ const char *kHelp =
     "timed there, around the call alone); each timed call follows 100 ms of untimed ones of the\n"
     "same implementation, which start 100 ms after the previous implementation's (thread pools\n"
     "that spin after a call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of\n"
-    "the bandwidth roofline and convgen / best peer (ratio: of the medians; paired: the median of\n"
-    "per-round ratios, which load that comes and goes between rounds leaves alone), with geometric\n"
-    "means; peers that are not installed are skipped with a note. Every library uses the best ISA the\n"
+    "the bandwidth roofline (for memory-bound layers also against the triad over the layer's own\n"
+    "bytes, measured in the same process) and convgen / best peer (ratio: of the medians; paired:\n"
+    "the median of per-round ratios, which load that comes and goes between rounds leaves alone),\n"
+    "with geometric means; peers that are not installed are skipped with a note. Every library uses\n"
+    "the best ISA the\n"
     "CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is against the FMA peak\n"
     "of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
     "  --threads LIST  thread counts (default 1,2); each runs in its own process\n"
     "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
     "                  best_peer_gflops, ratio, ratio_paired, peak_pct, roofline_pct, weight_layout,\n"
-    "                  pack_ms (convgen's weight packing; 0 for oiw)\n"
+    "                  pack_ms (convgen's weight packing; 0 for oiw), and for memory-bound layers\n"
+    "                  own_size_triad_gbps and own_size_roofline_pct (0 elsewhere)\n"
     "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
     "  --layers LIST   only these layer names\n"
     "  --db FILE       convgen's kernels take their tuned schedules (per thread count), and a second\n"
@@ -353,6 +356,11 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
         const double ai = flops / bytes;
         const double bw = bytes <= c.l3Bytes ? c.l3Gbps : c.dramGbps;
         const double roof = std::min(c.peakGflops, ai * bw);
+        // Where the roofline is the bandwidth's, also the triad over the layer's own src, wei and dst
+        // bytes: the L3-sized triad's arrays take 4-8 MiB, and a larger working set that fits the L3
+        // can run far slower on a shared VM (mamba_causal_dw's 25 MB: a copy at 40 GB/s on 1 thread of
+        // the 2-vCPU EPYC, where the 4 MiB triad ran at 82).
+        const double ownGbps = ai * bw < c.peakGflops ? triadGbps(threads, size_t(bytes)) : 0;
         const double ratio = bestGflops > 0 && convgen > 0 ? convgen / bestGflops : 0;
         const double ratioPaired = paired.count(best) ? paired[best] : 0;
         if (ratio > 0) ratios.push_back(ratio), pairedRatios.push_back(ratioPaired);
@@ -368,6 +376,9 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
         if (packMs > 0)
             std::printf("    convgen: weights in the %s layout, packed once by convgen_conv1d_pack_weights in %.2f ms "
                         "(not in the time above)\n", toString(l.desc.wei_layout), packMs);
+        if (ownGbps > 0)
+            std::printf("    convgen: %.0f %% of the roofline at the triad over its own %.1f MB (%.1f GB/s)\n",
+                        100 * convgen / (ai * ownGbps), bytes / 1e6, ownGbps);
         for (const auto &[name, why] : notes) std::printf("    %s: %s\n", name.c_str(), why.substr(0, 200).c_str());
         std::fflush(stdout);
         llvm::json::Object row{{"name", l.name},
@@ -379,6 +390,8 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
                                {"ratio_paired", ratioPaired},
                                {"peak_pct", 100 * convgen / c.peakGflops},
                                {"roofline_pct", 100 * convgen / roof},
+                               {"own_size_triad_gbps", ownGbps},
+                               {"own_size_roofline_pct", ownGbps > 0 ? 100 * convgen / (ai * ownGbps) : 0.0},
                                {"schedule", kernel->schedule().str()},
                                {"weight_layout", toString(l.desc.wei_layout)},
                                {"pack_ms", packMs}};
