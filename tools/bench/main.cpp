@@ -12,6 +12,7 @@
 #include "compiler/verify/Timing.h"
 #include "compiler/verify/KernelCheck.h"
 #include "convgen/cpu.h"
+#include "convgen/reference.h"
 
 #include <llvm/Support/JSON.h>
 #include <llvm/Support/raw_ostream.h>
@@ -45,18 +46,19 @@ const char *kHelp =
     "kernel (ncw f32, batch and length dynamic; the default schedule, or with --db the one `generate\n"
     "--db` takes for the thread count; its weights in the Owi16o layout where that changes the default\n"
     "schedule, packed once by convgen_conv1d_pack_weights and timed apart, as oneDNN's reorders are),\n"
-    "oneDNN's convolution_forward on\n"
-    "plain ncw and on its own layout (format any, reorders excluded), PyTorch's F.conv1d (Debian's\n"
-    "python3-torch) and ONNX Runtime's Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py,\n"
-    "and checks every output against the naive reference before timing counts. All are timed\n"
-    "interleaved in rounds, the order rotating (the Python peers called in their helper process and\n"
-    "timed there, around the call alone); each timed call follows 100 ms of untimed ones of the\n"
-    "same implementation, which start 100 ms after the previous implementation's (thread pools\n"
-    "that spin after a call go quiet); each one's median counts. Prints GFLOP/s, % of peak, % of\n"
-    "the bandwidth roofline (for memory-bound layers also against the triad over the layer's own\n"
-    "bytes, measured in the same process) and convgen / best peer (ratio: of the medians; paired:\n"
-    "the median of per-round ratios, which load that comes and goes between rounds leaves alone),\n"
-    "with geometric means; peers that are not installed are skipped with a note. Every library uses\n"
+    "oneDNN's convolution_forward on plain ncw, on its own layout (format any) and as a 2-D\n"
+    "convolution of height 1 on its own layout (its reorders from and to ncw timed apart and printed\n"
+    "under the row, not in its time), PyTorch's F.conv1d (Debian's python3-torch) and ONNX Runtime's\n"
+    "Conv (PyPI onnxruntime in .venv) through tools/bench/peers.py, and the naive reference (one call,\n"
+    "one thread; the `naive` column, not a peer), and checks every output against the naive reference\n"
+    "before timing counts. All but the reference are timed interleaved in rounds, the order rotating\n"
+    "(the Python peers called in their helper process and timed there, around the call alone); each\n"
+    "timed call follows 100 ms of untimed ones of the same implementation, which start 100 ms after\n"
+    "the previous implementation's (thread pools that spin after a call go quiet); each one's median\n"
+    "counts. Prints GFLOP/s, % of peak, % of the bandwidth roofline (for memory-bound layers also\n"
+    "against the triad over the layer's own bytes, measured in the same process) and convgen / best\n"
+    "peer (ratio: of the medians; paired: the median of per-round ratios, which load that comes and\n"
+    "goes between rounds leaves alone), with geometric means; peers that are not installed are skipped with a note. Every library uses\n"
     "the best ISA the CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is\n"
     "against the FMA peak of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and\n"
     "ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
@@ -64,7 +66,9 @@ const char *kHelp =
     "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
     "                  best_peer_gflops, ratio, ratio_paired, peak_pct, roofline_pct, weight_layout,\n"
     "                  pack_ms (convgen's weight packing; 0 for oiw), and for memory-bound layers\n"
-    "                  own_size_triad_gbps and own_size_roofline_pct (0 elsewhere)\n"
+    "                  own_size_triad_gbps and own_size_roofline_pct (0 elsewhere), each\n"
+    "                  implementation's <name>_gflops (naive_gflops the reference's), and for\n"
+    "                  oneDNN-any and oneDNN-2d <name>_src_reorder_ms, _dst_reorder_ms, _wei_reorder_ms\n"
     "  --min-time S    seconds of timing per implementation and layer (default 0.5)\n"
     "  --layers LIST   only these layer names\n"
     "  --db FILE       convgen's kernels take their tuned schedules (per thread count), and a second\n"
@@ -251,8 +255,8 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
             std::printf("note: %s skipped: %s\n", name, why.c_str());
     }
 
-    std::printf("%-18s %8s %6s %6s %9s %9s %9s %9s %-14s %6s %6s\n", "layer", "convgen", "%peak", "%roof", "dnnl-ncw",
-                "dnnl-any", "torch", "ort", "best peer", "ratio", "paired");
+    std::printf("%-18s %8s %6s %6s %9s %9s %9s %9s %9s %7s %-14s %6s %6s\n", "layer", "convgen", "%peak", "%roof",
+                "dnnl-ncw", "dnnl-any", "dnnl-2d", "torch", "ort", "naive", "best peer", "ratio", "paired");
     llvm::json::Array rows;
     std::vector<double> ratios, pairedRatios;
     std::unique_ptr<TuningDb> db;
@@ -290,16 +294,34 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
         auto dnnl = OneDnnPeer::create(l.desc, l.mb, l.iw, reinterpret_cast<const float *>(cc.src.data()),
                                        reinterpret_cast<const float *>(cc.wei.data()),
                                        reinterpret_cast<const float *>(cc.bia.data()), &error);
-        bool plainOk = false, anyOk = false;
+        // oneDNN's forms that it builds and that compute the right result; the reorders its own layouts
+        // cost a caller with ncw data, timed apart (not in its time, as convgen's weight packing).
+        std::vector<OneDnnPeer::Form> dnnlOk;
+        std::map<std::string, OneDnnPeer::Reorders> reorders;
         if (dnnl) {
-            dnnl->run(true);
-            dnnl->run(false);
-            std::vector<float> p = dnnl->output(true), a = dnnl->output(false);
-            plainOk = checkCase(l.desc, cc, replay(p)).pass;
-            anyOk = checkCase(l.desc, cc, replay(a)).pass;
+            for (OneDnnPeer::Form f : OneDnnPeer::kForms) {
+                std::string why;
+                if (!dnnl->available(f, &why)) {
+                    notes[OneDnnPeer::name(f)] = why;
+                    continue;
+                }
+                dnnl->run(f);
+                if (!checkCase(l.desc, cc, replay(dnnl->output(f))).pass) {
+                    notes[OneDnnPeer::name(f)] = "wrong result";
+                    continue;
+                }
+                dnnlOk.push_back(f);
+                if (f != OneDnnPeer::kPlain) reorders[OneDnnPeer::name(f)] = dnnl->reorders(f);
+            }
         } else if (i == 0) {
             std::printf("note: %s\n", error.c_str());
         }
+        // The naive reference (double accumulation, one thread), one call.
+        std::vector<double> refOut(cc.want.size());
+        const double naive = flops / timed([&] {
+            convgen_reference_conv1d(&l.desc, l.mb, l.iw, cc.src.data(), cc.wei.data(), cc.bia.data(), refOut.data(),
+                                     nullptr);
+        }) * 1e-9;
         // The Python peers' outputs, checked like the others.
         std::vector<std::pair<std::string, PythonPeer *>> pythonOk;
         for (const auto &[name, peer] : pythonPeers) {
@@ -336,8 +358,8 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
             std::vector<std::function<double()>> runs = {warmThenTimed(
                 [&] { kernel->run(cc.src.data(), cc.kernelWei(), cc.bia.data(), dst.data(), l.mb, l.iw, nullptr); })};
             std::vector<std::string> names = {"convgen"};
-            if (plainOk) runs.push_back(warmThenTimed([&] { dnnl->run(true); })), names.push_back("oneDNN-ncw");
-            if (anyOk) runs.push_back(warmThenTimed([&] { dnnl->run(false); })), names.push_back("oneDNN-any");
+            for (OneDnnPeer::Form f : dnnlOk)
+                runs.push_back(warmThenTimed([&, f] { dnnl->run(f); })), names.push_back(OneDnnPeer::name(f));
             for (const auto &[name, peer] : pythonOk)
                 runs.push_back([peer, settle] { return settle(), peer->run(kWarmSeconds); }), names.push_back(name);
             const Rounds t = interleavedSelfTimedRounds(runs, minTime * double(runs.size()), kMinRounds);
@@ -373,10 +395,10 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
             auto it = gflops.find(k);
             return it == gflops.end() ? std::string("-") : std::to_string(it->second).substr(0, 7);
         };
-        std::printf("%-18s %8.2f %5.0f%% %5.0f%% %9s %9s %9s %9s %-14s %6.2f %6.2f%s\n", l.name.c_str(), convgen,
-                    100 * convgen / c.peakGflops, 100 * convgen / roof, cell("oneDNN-ncw").c_str(),
-                    cell("oneDNN-any").c_str(), cell("torch").c_str(), cell("onnxruntime").c_str(), best.c_str(), ratio,
-                    ratioPaired,
+        std::printf("%-18s %8.2f %5.0f%% %5.0f%% %9s %9s %9s %9s %9s %7.3f %-14s %6.2f %6.2f%s\n", l.name.c_str(),
+                    convgen, 100 * convgen / c.peakGflops, 100 * convgen / roof, cell("oneDNN-ncw").c_str(),
+                    cell("oneDNN-any").c_str(), cell("oneDNN-2d").c_str(), cell("torch").c_str(),
+                    cell("onnxruntime").c_str(), naive, best.c_str(), ratio, ratioPaired,
                     ok.pass ? "" : ("  convgen WRONG: " + ok.failure).c_str());
         if (packMs > 0)
             std::printf("    convgen: weights in the %s layout, packed once by convgen_conv1d_pack_weights in %.2f ms "
@@ -384,6 +406,9 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
         if (ownGbps > 0)
             std::printf("    convgen: %.0f %% of the roofline at the triad over its own %.1f MB (%.1f GB/s)\n",
                         100 * convgen / (ai * ownGbps), bytes / 1e6, ownGbps);
+        for (const auto &[name, r] : reorders)
+            std::printf("    %s: reorders from and to ncw, not in its time: src %.3f ms and dst %.3f ms per call, "
+                        "weights %.3f ms once\n", name.c_str(), r.srcMs, r.dstMs, r.weiMs);
         for (const auto &[name, why] : notes) std::printf("    %s: %s\n", name.c_str(), why.substr(0, 200).c_str());
         std::fflush(stdout);
         llvm::json::Object row{{"name", l.name},
@@ -401,6 +426,12 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
                                {"weight_layout", toString(l.desc.wei_layout)},
                                {"pack_ms", packMs}};
         for (const auto &[name, g] : gflops) row[name + "_gflops"] = g;
+        row["naive_gflops"] = naive;
+        for (const auto &[name, r] : reorders) {
+            row[name + "_src_reorder_ms"] = r.srcMs;
+            row[name + "_dst_reorder_ms"] = r.dstMs;
+            row[name + "_wei_reorder_ms"] = r.weiMs;
+        }
         if (db && ok.pass) scheduleTable += scheduleRow(l, cc, variant, plan, *kernel, threads, minTime, flops, row);
         rows.push_back(std::move(row));
     }
