@@ -205,10 +205,17 @@ constexpr int kDepthwiseDirectPerEdge = 5;
 // right padding) 1.00 | 1.00, K=3 dilation 512 at 6000 1.00 (AVX2); but K=13 0.91-0.93 and K=15 0.98
 // at 3000-8000 (AVX2; AVX-512 1.01-1.02), from the shifted tile alone (the old taps with it: 0.90-0.91):
 // LLVM then keeps 12 of the 13 weights in registers, reloading one per vector.
-// Channel rows per parallel task: one row per task left the second thread idle (2 threads, AVX-512,
-// conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34, 32 rows 91 and 36 but 1-thread
-// conformer_dw dropped from 52 to 44.
+// Channel rows per parallel task: out_channels / kDepthwiseTasksPerBatch, at least
+// kDepthwiseRowsPerTask. One row per task had left the second thread idle (2 threads, AVX-512,
+// conformer_dw 65, mamba 24 GFLOP/s); 8 rows gave 80 and 34 (32 rows 91 and 36 but 1-thread
+// conformer_dw dropped from 52 to 44: a Xeon, before the rows were staged on the pseudo-stack). On
+// this EPYC (Zen 4), paired against 8 rows, 2 | 1 threads, AVX2 and AVX-512: mamba_causal_dw (1536
+// channels) 96 rows 1.12-1.14 | 1.01, 192 1.12-1.17 | 1.01 (64: 1.06-1.14, 16: 0.96-1.10);
+// conformer_dw (256) 16 rows 1.01-1.02 | 1.00-1.01, 32 1.03-1.04 | 1.01; convtasnet_dw (512) 32
+// rows 1.03-1.04 | 1.02, 64 1.04-1.05 | 1.02. 8 tasks per batch row ran a little faster on this
+// 2-core machine; 16 keep a core each busy on a 16-core one at batch 1.
 constexpr int kDepthwiseRowsPerTask = 8;
+constexpr int kDepthwiseTasksPerBatch = 16;
 // Taps are unrolled when kw x owBlock vector FMAs stay within this: conformer_dw (K=31, 8 vectors,
 // AVX-512, same process, interleaved) 82 -> 90 GFLOP/s at 2 threads and 37.4 -> 40.6 at 1, ahead of
 // Adams2019's 82 and 37.4. In the assembly (4 vectors, AVX-512) LLVM loads each input vector once for
@@ -627,7 +634,7 @@ ScheduleParams depthwiseDefaults(const convgen_conv1d_desc &d, const TargetVaria
     p.candidate = "depthwise_ncw";
     p.vector = std::min(t.vectorLanesF32, kDepthwiseLanes);
     p.owBlock = d.kw <= kDepthwiseShortKernel ? 1 : kDepthwiseOwVectors;
-    p.ocBlock = kDepthwiseRowsPerTask;
+    p.ocBlock = int(std::max<int64_t>(kDepthwiseRowsPerTask, d.oc / kDepthwiseTasksPerBatch));
     p.laneTaps = p.owBlock > 1 && fusedMultiplyAdd(t);
     const int64_t reach = d.dw * (d.kw - 1);
     if (d.sw == 1 && p.owBlock == 1) {

@@ -70,7 +70,7 @@ std::vector<ScheduleParams> searchSpace(const convgen_conv1d_desc &d, const Targ
                 }
         } else if (c.name == "depthwise_ncw") {
             for (int ow : {1, 2, 3, 4, 5, 6, 7, 8, 12, 16})
-                for (int rows : {1, 4, 8, 16, 32}) {
+                for (int rows : {1, 4, 8, 16, 32, 64, base.ocBlock}) {
                     if (ow + 2 > t.vectorRegisters) continue;  // accumulators, weight, input
                     ScheduleParams p = base;
                     p.owBlock = ow, p.ocBlock = rows;

@@ -469,18 +469,23 @@ TEST(ScheduleCandidates, OrderAndReasons) {
     bad.candidate = "nope";
     EXPECT_FALSE(applySchedule(f, bad, &error));
     EXPECT_EQ(error, "unknown schedule candidate 'nope'");
-    // depthwise_ncw takes vectors of at most 8 lanes and reads the input directly where its rows
-    // take one vector per tile, at stride 1: from 20 x kw^2 positions on (at most 2560) where the
-    // taps reach less than 16 positions and the padding is at most 16 a side, else from 2560 or 5 x
-    // (padding + reach), whichever is longer.
+    // depthwise_ncw takes vectors of at most 8 lanes, out_channels / 16 rows per task (at least 8),
+    // and reads the input directly where its rows take one vector per tile, at stride 1: from 20 x
+    // kw^2 positions on (at most 2560) where the taps reach less than 16 positions and the padding is
+    // at most 16 a side, else from 2560 or 5 x (padding + reach), whichever is longer.
     {
         convgen_conv1d_desc m = d;  // mamba_causal_dw
         m.layout = CONVGEN_LAYOUT_NCW, m.ic = m.oc = m.g = 1536, m.kw = 4, m.pw_l = 3, m.pw_r = 0;
         const TargetVariant avx512 = *variantNamed("x86-64-avx512");
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
-                  "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=320");
+                  "depthwise_ncw vec=8 ow_block=1 oc_block=96 parallel=1 direct_from=320");
         EXPECT_EQ(chooseSchedule(m, t, nullptr).str(),
-                  "depthwise_ncw vec=4 ow_block=1 oc_block=8 parallel=1 direct_from=320");
+                  "depthwise_ncw vec=4 ow_block=1 oc_block=96 parallel=1 direct_from=320");
+        for (auto [channels, rows] : {std::pair{256, 16}, {200, 12}, {128, 8}, {64, 8}}) {
+            convgen_conv1d_desc c = m;
+            c.ic = c.oc = c.g = channels;
+            EXPECT_EQ(chooseSchedule(c, avx512, nullptr).ocBlock, rows) << channels;
+        }
         m.kw = 5, m.pw_l = 4;
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 500);
         m.kw = 15, m.pw_l = m.pw_r = 7;  // 20 x 15^2 = 4500: from 2560
@@ -495,14 +500,14 @@ TEST(ScheduleCandidates, OrderAndReasons) {
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).directFrom, 0);
         m.sw = 1, m.kw = 31, m.pw_l = m.pw_r = 15;  // conformer_dw: 8 vectors of 8 lanes per tile
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
-                  "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 lane_taps=1");
+                  "depthwise_ncw vec=8 ow_block=8 oc_block=96 parallel=1 lane_taps=1");
         m.kw = 16, m.pw_l = m.pw_r = 8;  // up to 16 taps: one vector
         EXPECT_EQ(chooseSchedule(m, avx512, nullptr).str(),
-                  "depthwise_ncw vec=8 ow_block=1 oc_block=8 parallel=1 direct_from=2560");
+                  "depthwise_ncw vec=8 ow_block=1 oc_block=96 parallel=1 direct_from=2560");
         m.kw = 17;  // lane_taps where the target has FMA, on tiles of several vectors
-        EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=8 oc_block=8 parallel=1");
+        EXPECT_EQ(chooseSchedule(m, t, nullptr).str(), "depthwise_ncw vec=4 ow_block=8 oc_block=96 parallel=1");
         EXPECT_EQ(chooseSchedule(m, *variantNamed("x86-64-avx2"), nullptr).str(),
-                  "depthwise_ncw vec=8 ow_block=8 oc_block=8 parallel=1 lane_taps=1");
+                  "depthwise_ncw vec=8 ow_block=8 oc_block=96 parallel=1 lane_taps=1");
         m.kw = 31;
         // Only depthwise_ncw takes direct_from, and only at stride 1.
         ScheduleParams q = chooseSchedule(m, avx512, nullptr);
