@@ -58,10 +58,10 @@ const char *kHelp =
     "counts. Prints GFLOP/s, % of peak, % of the bandwidth roofline (for memory-bound layers also\n"
     "against the triad over the layer's own bytes, measured in the same process) and convgen / best\n"
     "peer (ratio: of the medians; paired: the median of per-round ratios, which load that comes and\n"
-    "goes between rounds leaves alone), with geometric means; peers that are not installed are skipped with a note. Every library uses\n"
-    "the best ISA the CPU has (convgen its best runnable variant, e.g. x86-64-avx512); % of peak is\n"
-    "against the FMA peak of that ISA. Set CONVGEN_BENCH_TARGET=x86-64-avx2 and\n"
-    "ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
+    "goes between rounds leaves alone), with geometric means; peers that are not installed are\n"
+    "skipped with a note. Every library uses the best ISA the CPU has (convgen its best runnable\n"
+    "variant, e.g. x86-64-avx512); % of peak is against the FMA peak of that ISA. Set\n"
+    "CONVGEN_BENCH_TARGET=x86-64-avx2 and ONEDNN_MAX_CPU_ISA=AVX2 to compare AVX2 code.\n"
     "  --threads LIST  thread counts (default 1,2); each runs in its own process\n"
     "  --json FILE     per layer and thread count: name, threads, convgen_gflops, best_peer,\n"
     "                  best_peer_gflops, ratio, ratio_paired, peak_pct, roofline_pct, weight_layout,\n"
@@ -381,8 +381,8 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
         // Where the roofline is the bandwidth's, also the triad over the layer's own src, wei and dst
         // bytes (after the same pause as a timed call, so the peers' thread pools are quiet): the
         // L3-sized triad's arrays take 4-8 MiB, and a larger working set that fits the L3 can stream
-        // far slower on a shared VM (mamba_causal_dw's 25 MB: 30-43 GB/s on 1 thread of the 2-vCPU
-        // EPYC, where the 4 MiB triad ran at 72-85).
+        // far slower on a shared VM (mamba_causal_dw's 25 MB: 30-52 GB/s on 1 thread of the 2-vCPU
+        // EPYC, where the 4 MiB triad ran at 72-87).
         double ownGbps = 0;
         if (ai * bw < c.peakGflops) {
             std::this_thread::sleep_for(kSettle);
