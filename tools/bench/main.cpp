@@ -336,8 +336,8 @@ int runThreads(std::vector<Layer> layers, int threads, double minTime, const std
             else
                 notes[name] = "wrong result";
         }
-        // Interleaved rounds: convgen, oneDNN ncw, oneDNN any and the Python peers (those that passed
-        // the check), the Python peers timed in their process around the call alone. Each timed call
+        // Interleaved rounds: convgen, oneDNN's forms and the Python peers (those that passed the
+        // check), the Python peers timed in their process around the call alone. Each timed call
         // follows kWarmSeconds of untimed ones of the same implementation, so each finds its own
         // data in cache (benchdnn's default), and each such turn starts kSettle after the last one
         // ended: the thread pools of oneDNN and PyTorch (OpenMP) and ONNX Runtime spin for a while
